@@ -1,0 +1,1 @@
+"""Letopis composition root: settings, store, application services, CLI."""

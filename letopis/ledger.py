@@ -1,0 +1,180 @@
+"""The ledger application: the only write entry point. One recorder, one global sequence.
+
+A command runs as: look up its command id (a repeat returns the first outcome and writes
+nothing) → load aggregates → call domain methods (guards raise before any event exists) →
+save all pending events atomically with the command outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+
+from domain.envelope import Actor, BasisDocument, Meta
+from domain.errors import DomainError, NotFound, RuleViolated
+from letopis.catalogue import VALUE_TYPES
+from letopis.clock import Clock
+from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
+from letopis.transcodings import DateAsISO, register_value_types
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class ConcurrencyConflict(DomainError):
+    """Another command changed the same stream first; reload and retry."""
+
+    code = "concurrency_conflict"
+
+
+class VersionMismatch(DomainError):
+    """The stream is not at the version the caller expected (If-Match)."""
+
+    code = "version_mismatch"
+
+
+class CommandIdReused(DomainError):
+    """A command id was used before for a different command."""
+
+    code = "command_id_reused"
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """What a caller supplies with a command; the ledger adds `recorded_at` from its clock."""
+
+    actor: Actor
+    command_id: str
+    effective_on: date
+    basis: BasisDocument | None = None
+    correlation_id: UUID | None = None
+    causation_id: UUID | None = None
+    source_system: str = "letopis"
+
+
+class Ledger(Application[UUID]):
+    """All aggregates of all domains, stored in one recorder with one global order."""
+
+    name = "Letopis"
+    env = {"IS_SNAPSHOTTING_ENABLED": "n"}
+
+    def __init__(self, recorder: LedgerRecorder, clock: Clock) -> None:
+        self._ledger_recorder = recorder
+        self.clock = clock
+        super().__init__(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        return self._ledger_recorder
+
+    @property
+    def store(self) -> LedgerRecorder:
+        return self._ledger_recorder
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        register_value_types(transcoder, VALUE_TYPES)
+
+    # -- reading aggregates ---------------------------------------------------------------------
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str, version: int | None = None) -> A:
+        """Load an aggregate of `cls`, or raise NotFound naming `what` (e.g. "learner")."""
+        try:
+            aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(f"{what} {aggregate_id} is not in the ledger") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{aggregate_id} is not a {what}")
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.store.select_events(aggregate_id, limit=1))
+
+    # -- running commands -----------------------------------------------------------------------
+
+    def meta(self, context: CommandContext) -> Meta:
+        return Meta(
+            recorded_at=self.clock(),
+            effective_on=context.effective_on,
+            actor=context.actor,
+            command_id=context.command_id,
+            basis=context.basis,
+            correlation_id=context.correlation_id,
+            causation_id=context.causation_id,
+            source_system=context.source_system,
+        )
+
+    def execute(
+        self,
+        context: CommandContext,
+        command: str,
+        payload: dict[str, Any],
+        action: Callable[[Meta], Iterable[Aggregate]],
+        *,
+        expected_versions: dict[UUID, int] | None = None,
+    ) -> CommandOutcome:
+        """Run `action` once per command id and save what it changed, atomically."""
+        fingerprint = _fingerprint(command, payload)
+        first = self.store.command_outcome(context.command_id)
+        if first is not None:
+            return _repeat(first, fingerprint)
+        meta = self.meta(context)
+        aggregates = [a for a in action(meta) if a is not None]
+        for aggregate_id, expected in (expected_versions or {}).items():
+            _check_expected(aggregates, aggregate_id, expected)
+        pending = [(a, len(a.pending_events)) for a in aggregates if a.pending_events]
+        if not pending:
+            raise RuleViolated(f"command {command} changed nothing")
+        streams = {str(a.id): a.version for a, _ in pending}
+        data = {"command": command, "fingerprint": fingerprint}
+        result = json.dumps({"streams": streams, "data": data}, sort_keys=True)
+        try:
+            recordings = self.save(*[a for a, _ in pending], command_id=context.command_id,
+                                   command_result=result)
+        except DuplicateCommand:
+            again = self.store.command_outcome(context.command_id)
+            assert again is not None
+            return _repeat(again, fingerprint)
+        except IntegrityError:
+            names = ", ".join(streams)
+            raise ConcurrencyConflict(
+                f"stream {names} was changed by another command while {command} ran; "
+                "reload and retry"
+            ) from None
+        positions = tuple(r.notification.id for r in recordings)
+        return CommandOutcome(context.command_id, streams, positions, data)
+
+    def with_command_id(self, context: CommandContext, suffix: str) -> CommandContext:
+        return replace(context, command_id=f"{context.command_id}/{suffix}")
+
+
+def _fingerprint(command: str, payload: dict[str, Any]) -> str:
+    text = json.dumps({"command": command, "payload": payload}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _repeat(first: CommandOutcome, fingerprint: str) -> CommandOutcome:
+    if first.data.get("fingerprint") != fingerprint:
+        raise CommandIdReused(
+            f"command id {first.command_id!r} was already used for a different "
+            f"{first.data.get('command', 'command')}; use a new command id"
+        )
+    return first
+
+
+def _check_expected(aggregates: Sequence[Aggregate], aggregate_id: UUID, expected: int) -> None:
+    for aggregate in aggregates:
+        if aggregate.id == aggregate_id:
+            before = aggregate.version - len(aggregate.pending_events)
+            if before != expected:
+                raise VersionMismatch(
+                    f"stream {aggregate_id} is at version {before}, not {expected}"
+                )

@@ -1,0 +1,64 @@
+"""Event stores: PostgreSQL (production) and SQLite (embedded). Chosen by the database URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
+
+__all__ = ["CommandOutcome", "DuplicateCommand", "LedgerRecorder", "StoreUrlError",
+           "init_store", "open_store"]
+
+
+class StoreUrlError(ValueError):
+    """The database URL names no store Letopis knows."""
+
+
+def _sqlite_path(url: str) -> str:
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+    if not path:
+        raise StoreUrlError(f"SQLite URL {url!r} must look like sqlite:///path/to/file.sqlite")
+    return path
+
+
+def _kind(url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgresql", "postgres"):
+        return "postgres"
+    if scheme == "sqlite":
+        return "sqlite"
+    raise StoreUrlError(
+        f"unsupported database URL {url!r}: use postgresql://… or sqlite:///path"
+    )
+
+
+def init_store(url: str, schema: str = "letopis") -> None:
+    """Create the store's tables once (`letopis db init`); safe to run twice."""
+    if _kind(url) == "postgres":
+        from letopis.store.postgres import create_schema
+
+        create_schema(url, schema)
+        return
+    from letopis.store.sqlite import SQLiteRecorder
+
+    path = _sqlite_path(url)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    recorder = SQLiteRecorder(path)
+    recorder.create_table()
+    recorder.close()
+
+
+def open_store(url: str, schema: str = "letopis", pool_size: int = 4) -> LedgerRecorder:
+    """Open the store named by `url`. Nothing is created: run `letopis db init` first."""
+    if _kind(url) == "postgres":
+        from letopis.store.postgres import PostgresRecorder
+
+        return PostgresRecorder(url, schema=schema, pool_size=pool_size)
+    from letopis.store.sqlite import SQLiteRecorder
+
+    # SQLite serialises schema changes itself, so the embedded store creates its tables here.
+    recorder = SQLiteRecorder(_sqlite_path(url))
+    recorder.create_table()
+    return recorder

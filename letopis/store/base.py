@@ -1,0 +1,82 @@
+"""What the ledger needs from a store, beyond the eventsourcing recorder interface."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError
+
+
+class DuplicateCommand(IntegrityError):
+    """A command id was recorded by a concurrent request: read its first result instead."""
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """The result of a command as first recorded: what a retry gets back."""
+
+    command_id: str
+    streams: dict[str, int]  # stream id -> version after the command
+    positions: tuple[int, ...]  # global positions of the events written
+    data: dict[str, Any]
+
+    def to_json(self) -> str:
+        return json.dumps({"streams": self.streams, "data": self.data}, sort_keys=True)
+
+    @classmethod
+    def from_stored(cls, command_id: str, stored: dict[str, Any]) -> CommandOutcome:
+        return cls(
+            command_id=command_id,
+            streams={str(k): int(v) for k, v in stored["streams"].items()},
+            positions=tuple(int(p) for p in stored.get("positions", ())),
+            data=dict(stored.get("data", {})),
+        )
+
+
+class LedgerRecorder(ApplicationRecorder, ABC):
+    """An application recorder that also keeps command outcomes and personal data."""
+
+    @abstractmethod
+    def command_outcome(self, command_id: str) -> CommandOutcome | None:
+        """The outcome recorded for `command_id`, or None if it never ran."""
+
+    @abstractmethod
+    def put_personal_data(self, learner_id: UUID, data: bytes) -> None:
+        """Store (replace) the personal-data record of a learner, outside the event stream."""
+
+    @abstractmethod
+    def get_personal_data(self, learner_id: UUID) -> bytes | None:
+        """The personal-data record of a learner, if any."""
+
+    @abstractmethod
+    def count_events(self) -> int:
+        """How many events the store holds (for tests, status and benchmarks)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+
+def certified_prefix(
+    rows: Sequence[tuple[int, Any]], after: int, certified: int | None
+) -> list[Any]:
+    """Rows a follower may take now, given rows ordered by position after `after`.
+
+    A row is safe when every lower position is final: either it is at or below `certified`
+    (all positions up to there belong to finished transactions) or it directly follows the
+    last safe row. The first unsafe gap stops the page; the follower asks again later.
+    """
+    taken: list[Any] = []
+    previous = after
+    for position, row in rows:
+        if (certified is not None and position <= certified) or position == previous + 1:
+            taken.append(row)
+            previous = position
+        else:
+            break
+    return taken

@@ -1,0 +1,87 @@
+"""Embedded SQLite event store: the eventsourcing library's recorder plus our side tables.
+
+SQLite serialises writers, so positions (rowids) commit in order and a follower needs no
+gap logic. Command outcomes commit in the same transaction as the events.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+
+from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
+
+_SIDE_TABLES = [
+    "CREATE TABLE IF NOT EXISTS commands ("
+    "command_id TEXT PRIMARY KEY, result TEXT NOT NULL, "
+    "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+    "CREATE TABLE IF NOT EXISTS personal_data ("
+    "learner_id TEXT PRIMARY KEY, data BLOB NOT NULL)",
+]
+
+
+class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
+    """The library's SQLite application recorder with command outcomes and personal data."""
+
+    def __init__(self, path: str, *, lock_timeout: int = 10) -> None:
+        super().__init__(SQLiteDatastore(path, lock_timeout=lock_timeout), "events")
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *_SIDE_TABLES]
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except IntegrityError as error:
+            if "commands.command_id" in str(error):
+                raise DuplicateCommand(str(error)) from error
+            raise
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        command_id: str | None = kwargs.get("command_id")
+        if command_id is not None:
+            result = json.loads(kwargs.get("command_result") or "{}")
+            result["positions"] = list(positions or [])
+            c.execute("INSERT INTO commands (command_id, result) VALUES (?, ?)",
+                      (command_id, json.dumps(result, sort_keys=True)))
+        return positions
+
+    def command_outcome(self, command_id: str) -> CommandOutcome | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT result FROM commands WHERE command_id = ?", (command_id,))
+            row = c.fetchone()
+        return None if row is None else CommandOutcome.from_stored(command_id, json.loads(row[0]))
+
+    def put_personal_data(self, learner_id: UUID, data: bytes) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("INSERT OR REPLACE INTO personal_data (learner_id, data) VALUES (?, ?)",
+                      (learner_id.hex, data))
+
+    def get_personal_data(self, learner_id: UUID) -> bytes | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT data FROM personal_data WHERE learner_id = ?", (learner_id.hex,))
+            row = c.fetchone()
+        return None if row is None else bytes(row[0])
+
+    def count_events(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT count(*) FROM events")
+            return int(c.fetchone()[0])
+
+    def close(self) -> None:
+        self.datastore.close()
+
+
+def is_sqlite_error(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.Error)

@@ -1,0 +1,1 @@
+"""Read projections rebuilt from the global event stream (see the projections issue)."""

@@ -1,0 +1,1 @@
+"""Replay and audit: history as of any moment (see the replay issue)."""

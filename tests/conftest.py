@@ -1,0 +1,47 @@
+"""Shared fixtures: a ledger on each store, a fixed clock, hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from letopis.clock import FixedClock
+from letopis.ledger import Ledger
+from letopis.store import LedgerRecorder, open_store
+from tests.pg import fresh_schema
+
+settings.register_profile("default", max_examples=50, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(database URL, schema) of a fresh, initialised store of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'letopis.sqlite'}", "letopis"
+    else:
+        with fresh_schema() as (url, schema):
+            yield url, schema
+
+
+@pytest.fixture
+def store(store_url: tuple[str, str]) -> Iterator[LedgerRecorder]:
+    url, schema = store_url
+    recorder = open_store(url, schema)
+    yield recorder
+    recorder.close()
+
+
+@pytest.fixture
+def ledger(store: LedgerRecorder) -> Ledger:
+    return Ledger(store, FixedClock(START))
