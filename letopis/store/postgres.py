@@ -25,11 +25,9 @@ from psycopg import errors as pg_errors
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
+from letopis.store.notifier import Notifier
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder, certified_prefix
 from letopis.store.postgres_schema import SCHEMA_LOCK_KEY, schema_ddl
-
-NOTIFY_CHANNEL = "letopis_events"
-
 
 def create_schema(conninfo: str, schema: str) -> None:
     """Create the store's schema once; serialised by an advisory lock, safe to run twice."""
@@ -61,6 +59,7 @@ class PostgresRecorder(LedgerRecorder):
         )
         self._events = f"{s}.events"
         self._s = s
+        self._notifier = Notifier(self.pool) if notify else None
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -82,10 +81,6 @@ class PostgresRecorder(LedgerRecorder):
         try:
             with self.pool.connection() as conn:
                 rows = conn.execute(self._append, params, prepare=True).fetchall()
-                if self.notify:
-                    # After commit, outside the append transaction: NOTIFY inside it would
-                    # take a global lock at commit and serialise all writers.
-                    conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
         except pg_errors.UniqueViolation as error:
             constraint = error.diag.constraint_name or ""
             if constraint.startswith("commands"):
@@ -93,6 +88,8 @@ class PostgresRecorder(LedgerRecorder):
             raise IntegrityError(str(error)) from error
         except psycopg.OperationalError as error:
             raise OperationalError(str(error)) from error
+        if self._notifier is not None:
+            self._notifier.poke()
         return [int(row[0]) for row in rows]
 
     # -- reading one stream ---------------------------------------------------------------------
@@ -232,4 +229,6 @@ class PostgresRecorder(LedgerRecorder):
         return int(row[0]) if row else 0
 
     def close(self) -> None:
+        if self._notifier is not None:
+            self._notifier.stop()
         self.pool.close()
