@@ -55,7 +55,7 @@ class PostgresRecorder(LedgerRecorder):
         self._certified_cte = (
             f"WITH snap AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin), "
             f"cert AS (SELECT max(position) AS m FROM {s}.events "
-            f"WHERE horizon <= (SELECT xmin FROM snap)) "
+            f"WHERE tx_id < (SELECT xmin FROM snap)) "
         )
         self._events = f"{s}.events"
         self._s = s
@@ -80,7 +80,13 @@ class PostgresRecorder(LedgerRecorder):
         )
         try:
             with self.pool.connection() as conn:
-                rows = conn.execute(self._append, params, prepare=True).fetchall()
+                try:
+                    rows = conn.execute(self._append, params, prepare=True).fetchall()
+                except BaseException:
+                    # The append may have failed while holding the allocation lock (a
+                    # session lock): closing the session is what guarantees its release.
+                    conn.close()
+                    raise
         except pg_errors.UniqueViolation as error:
             constraint = error.diag.constraint_name or ""
             if constraint.startswith("commands"):

@@ -1,0 +1,330 @@
+"""The learner contingent (контингент): enrolment, transfer, leaving and their corrections.
+
+A learner is known here only by a pseudonymous id: personal data lives apart (152-FZ), so no
+event of this stream carries any.
+"""
+
+# Event method parameters are the event's stored fields, used by the body or not.
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.academic_year import academic_year_start, next_academic_year, validate_academic_year
+from domain.envelope import Meta
+from domain.errors import InvalidInput
+from domain.learner_values import (
+    AlreadyEnrolledInGeneral,
+    BasisOrderRequired,
+    ContingentEntry,
+    EducationDocument,
+    EducationDocumentNotExpected,
+    EducationDocumentRequired,
+    EducationLevel,
+    EnrolmentEnded,
+    EnrolmentIdInUse,
+    EnrolmentNotFound,
+    EntryAlreadyCancelled,
+    EntryKind,
+    EntryNotAMove,
+    EntryNotFound,
+    InvalidAcademicYearChange,
+    LeavingReason,
+    MoveBackdated,
+    NotEnrolled,
+    NotLatestMove,
+    Placement,
+    TransferChangesNothing,
+    TransferToSameOrganisation,
+)
+
+
+def _require_basis(meta: Meta, what: str) -> None:
+    # Contingent moves are made by an order (приказ); without one the fact has no legal basis.
+    if meta.basis is None:
+        raise BasisOrderRequired(f"{what} needs a basis order (приказ): meta.basis is missing")
+
+
+def _require_class(class_or_group: str) -> None:
+    if not class_or_group.strip():
+        raise InvalidInput("class or group must not be empty")
+
+
+class Learner(Aggregate):
+    """A learner's contingent history: where they study, since when, and on what basis."""
+
+    @staticmethod
+    def create_id(learner_id: UUID, meta: Meta, timestamp: datetime) -> UUID:
+        return learner_id
+
+    @classmethod
+    def register(cls, *, learner_id: UUID, meta: Meta) -> Learner:
+        return cls(learner_id=learner_id, meta=meta, timestamp=meta.recorded_at)
+
+    @event("Registered")
+    def __init__(self, learner_id: UUID, meta: Meta, timestamp: datetime) -> None:
+        # Every entry ever made, cancelled or not: state is a fold of the non-cancelled ones.
+        self._entries: list[ContingentEntry] = []
+        self._cancelled_versions: set[int] = set()
+        # Ids stay used after cancellation, so an id never names two different enrolments.
+        self._used_enrolment_ids: set[UUID] = set()
+        self._active_general: Placement | None = None
+        self._active_additional: dict[UUID, Placement] = {}
+        self._placements: dict[UUID, Placement] = {}  # latest placement of every enrolment
+        self._ended_on: dict[UUID, date] = {}
+        self._last_move_on: date | None = None
+
+    # Read-only state.
+
+    @property
+    def active_general(self) -> Placement | None:
+        """The one active general-education enrolment (everything but additional), if any."""
+        return self._active_general
+
+    @property
+    def active_additional(self) -> dict[UUID, Placement]:
+        """Active additional-education enrolments by enrolment id (a copy)."""
+        return dict(self._active_additional)
+
+    @property
+    def last_move_on(self) -> date | None:
+        """Effective date of the latest non-cancelled enrolment, transfer or leaving."""
+        return self._last_move_on
+
+    @property
+    def entries(self) -> tuple[ContingentEntry, ...]:
+        """The non-cancelled contingent history, oldest first."""
+        return tuple(e for e in self._entries if e.version not in self._cancelled_versions)
+
+    # Guards.
+
+    def _require_in_order(self, effective_on: date, previous_on: date | None) -> None:
+        if previous_on is not None and effective_on < previous_on:
+            raise MoveBackdated(
+                f"effective date {effective_on.isoformat()} is before the learner's previous "
+                f"move on {previous_on.isoformat()}; moves cannot go back in time"
+            )
+
+    def _active_placement(self, enrolment_id: UUID) -> Placement:
+        if self._active_general is None and not self._active_additional:
+            raise NotEnrolled(f"learner {self.id} has no active enrolment")
+        placement = self._placements.get(enrolment_id)
+        if placement is None:
+            raise EnrolmentNotFound(f"learner {self.id} has no enrolment {enrolment_id}")
+        ended_on = self._ended_on.get(enrolment_id)
+        if ended_on is not None:
+            raise EnrolmentEnded(f"enrolment {enrolment_id} ended on {ended_on.isoformat()}")
+        return placement
+
+    def _guard_enrol(self, *, enrolment_id: UUID, level: EducationLevel, class_or_group: str,
+                     academic_year: str, meta: Meta, freed: UUID | None,
+                     previous_on: date | None) -> None:
+        _require_basis(meta, "enrolment")
+        _require_class(class_or_group)
+        validate_academic_year(academic_year)
+        self._require_in_order(meta.effective_on, previous_on)
+        if enrolment_id in self._used_enrolment_ids:
+            raise EnrolmentIdInUse(f"enrolment id {enrolment_id} already names an enrolment")
+        active = self._active_general
+        if level.is_general and active is not None and active.enrolment_id != freed:
+            raise AlreadyEnrolledInGeneral(
+                f"learner {self.id} is already enrolled in general education: class "
+                f"{active.class_or_group} of organisation {active.organisation_id} "
+                f"(enrolment {active.enrolment_id}); leave or transfer first"
+            )
+
+    def _guard_expel(self, enrolment_id: UUID, destination_organisation_id: UUID | None,
+                     meta: Meta) -> None:
+        _require_basis(meta, "expulsion by transfer")
+        placement = self._active_placement(enrolment_id)
+        if destination_organisation_id == placement.organisation_id:
+            raise TransferToSameOrganisation(
+                "a transfer inside one organisation is a transfer within, not an expulsion"
+            )
+        self._require_in_order(meta.effective_on, self._last_move_on)
+
+    # Commands.
+
+    def enrol(self, *, enrolment_id: UUID, organisation_id: UUID, level: EducationLevel,
+              class_or_group: str, academic_year: str, meta: Meta) -> None:
+        """Enrol (зачисление) by the organisation's order, effective on `meta.effective_on`."""
+        self._guard_enrol(enrolment_id=enrolment_id, level=level, class_or_group=class_or_group,
+                          academic_year=academic_year, meta=meta, freed=None,
+                          previous_on=self._last_move_on)
+        self._enrolled(enrolment_id=enrolment_id, organisation_id=organisation_id, level=level,
+                       class_or_group=class_or_group, academic_year=academic_year, meta=meta,
+                       timestamp=meta.recorded_at)
+
+    def transfer_within(self, *, enrolment_id: UUID, class_or_group: str, academic_year: str,
+                        promotion: bool, meta: Meta) -> None:
+        """Move to another class of the same organisation; `promotion` is the yearly one."""
+        _require_basis(meta, "transfer")
+        _require_class(class_or_group)
+        validate_academic_year(academic_year)
+        placement = self._active_placement(enrolment_id)
+        self._require_in_order(meta.effective_on, self._last_move_on)
+        if promotion and academic_year != next_academic_year(placement.academic_year):
+            raise InvalidAcademicYearChange(
+                f"a promotion from {placement.academic_year} must be into "
+                f"{next_academic_year(placement.academic_year)}, not {academic_year}"
+            )
+        if academic_year_start(academic_year) < academic_year_start(placement.academic_year):
+            raise InvalidAcademicYearChange(
+                f"a transfer cannot go back from {placement.academic_year} to {academic_year}"
+            )
+        if (class_or_group, academic_year) == (placement.class_or_group, placement.academic_year):
+            raise TransferChangesNothing(
+                f"the learner is already in {class_or_group} for {academic_year}"
+            )
+        self._transferred_within(enrolment_id=enrolment_id, class_or_group=class_or_group,
+                                 academic_year=academic_year, promotion=promotion, meta=meta,
+                                 timestamp=meta.recorded_at)
+
+    def expel_by_transfer(self, *, enrolment_id: UUID, destination_organisation_id: UUID | None,
+                          meta: Meta) -> None:
+        """The sending organisation's order "expelled by way of transfer" (в порядке перевода)."""
+        self._guard_expel(enrolment_id, destination_organisation_id, meta)
+        self._expelled_by_transfer(enrolment_id=enrolment_id,
+                                   destination_organisation_id=destination_organisation_id,
+                                   meta=meta, timestamp=meta.recorded_at)
+
+    def transfer_between(self, *, enrolment_id: UUID, destination_organisation_id: UUID,
+                         new_enrolment_id: UUID, level: EducationLevel, class_or_group: str,
+                         academic_year: str, expel_meta: Meta, enrol_meta: Meta) -> None:
+        """Transfer to another organisation: expelled by transfer, then enrolled there."""
+        # Both guards run before either event exists, so a refusal leaves nothing half done.
+        self._guard_expel(enrolment_id, destination_organisation_id, expel_meta)
+        self._guard_enrol(enrolment_id=new_enrolment_id, level=level,
+                          class_or_group=class_or_group, academic_year=academic_year,
+                          meta=enrol_meta, freed=enrolment_id,
+                          previous_on=expel_meta.effective_on)
+        self._expelled_by_transfer(enrolment_id=enrolment_id,
+                                   destination_organisation_id=destination_organisation_id,
+                                   meta=expel_meta, timestamp=expel_meta.recorded_at)
+        self._enrolled(enrolment_id=new_enrolment_id,
+                       organisation_id=destination_organisation_id, level=level,
+                       class_or_group=class_or_group, academic_year=academic_year,
+                       meta=enrol_meta, timestamp=enrol_meta.recorded_at)
+
+    def leave(self, *, enrolment_id: UUID, reason: LeavingReason,
+              document: EducationDocument | None, meta: Meta) -> None:
+        """Leave (отчисление, 273-FZ art. 61); completion requires the document issued."""
+        _require_basis(meta, "leaving")
+        if reason is LeavingReason.COMPLETION:
+            if document is None:
+                raise EducationDocumentRequired(
+                    "leaving on completion needs the education document issued"
+                )
+            document.validated()
+        elif document is not None:
+            raise EducationDocumentNotExpected(
+                f"an education document is issued only on completion, not for {reason.value}"
+            )
+        self._active_placement(enrolment_id)
+        self._require_in_order(meta.effective_on, self._last_move_on)
+        self._left(enrolment_id=enrolment_id, reason=reason, document=document, meta=meta,
+                   timestamp=meta.recorded_at)
+
+    def cancel(self, *, cancelled_version: int, reason: str, meta: Meta) -> None:
+        """Cancel an erroneous enrolment or transfer; the history keeps both facts."""
+        if not reason.strip():
+            raise InvalidInput("cancellation reason must not be empty")
+        if not 1 <= cancelled_version <= self.version:
+            raise EntryNotFound(
+                f"learner {self.id} has no entry with version {cancelled_version}"
+            )
+        entry = next((e for e in self._entries if e.version == cancelled_version), None)
+        if entry is None or not entry.kind.is_move:
+            raise EntryNotAMove(
+                f"version {cancelled_version} is not an enrolment, transfer within or "
+                "expulsion by transfer; only those can be cancelled"
+            )
+        if cancelled_version in self._cancelled_versions:
+            raise EntryAlreadyCancelled(f"version {cancelled_version} is already cancelled")
+        # Only the latest entry: what follows a cancelled move could depend on it.
+        latest = self.entries[-1]
+        if latest.version != cancelled_version:
+            raise NotLatestMove(
+                f"only the latest entry can be cancelled: version {latest.version} "
+                f"({latest.kind.value}) stands after version {cancelled_version}"
+            )
+        self._entry_cancelled(cancelled_version=cancelled_version, reason=reason, meta=meta,
+                              timestamp=meta.recorded_at)
+
+    # Events: bodies only apply state.
+
+    @event("Enrolled")
+    def _enrolled(self, enrolment_id: UUID, organisation_id: UUID, level: EducationLevel,
+                  class_or_group: str, academic_year: str, meta: Meta,
+                  timestamp: datetime) -> None:
+        self._used_enrolment_ids.add(enrolment_id)
+        placement = Placement(enrolment_id=enrolment_id, organisation_id=organisation_id,
+                              level=level, class_or_group=class_or_group,
+                              academic_year=academic_year, enrolled_on=meta.effective_on,
+                              placed_on=meta.effective_on)
+        self._record(EntryKind.ENROLLED, enrolment_id, meta.effective_on, placement)
+
+    @event("TransferredWithin")
+    def _transferred_within(self, enrolment_id: UUID, class_or_group: str, academic_year: str,
+                            promotion: bool, meta: Meta, timestamp: datetime) -> None:
+        placement = replace(self._placements[enrolment_id], class_or_group=class_or_group,
+                            academic_year=academic_year, placed_on=meta.effective_on)
+        self._record(EntryKind.TRANSFERRED_WITHIN, enrolment_id, meta.effective_on, placement)
+
+    @event("ExpelledByTransfer")
+    def _expelled_by_transfer(self, enrolment_id: UUID, destination_organisation_id: UUID | None,
+                              meta: Meta, timestamp: datetime) -> None:
+        self._record(EntryKind.EXPELLED_BY_TRANSFER, enrolment_id, meta.effective_on, None)
+
+    @event("Left")
+    def _left(self, enrolment_id: UUID, reason: LeavingReason,
+              document: EducationDocument | None, meta: Meta, timestamp: datetime) -> None:
+        self._record(EntryKind.LEFT, enrolment_id, meta.effective_on, None)
+
+    @event("EntryCancelled")
+    def _entry_cancelled(self, cancelled_version: int, reason: str, meta: Meta,
+                         timestamp: datetime) -> None:
+        self._cancelled_versions.add(cancelled_version)
+        self._refold()
+
+    # State folding, shared by live commands, replay and cancellation.
+
+    def _record(self, kind: EntryKind, enrolment_id: UUID, effective_on: date,
+                placement: Placement | None) -> None:
+        # Runs before the library bumps the version, so this entry's version is the next one.
+        entry = ContingentEntry(version=self.version + 1, kind=kind, enrolment_id=enrolment_id,
+                                effective_on=effective_on, placement=placement)
+        self._entries.append(entry)
+        self._apply(entry)
+
+    def _apply(self, entry: ContingentEntry) -> None:
+        if entry.placement is not None:
+            self._placements[entry.enrolment_id] = entry.placement
+            if entry.placement.level.is_general:
+                self._active_general = entry.placement
+            else:
+                self._active_additional[entry.enrolment_id] = entry.placement
+        else:
+            self._ended_on[entry.enrolment_id] = entry.effective_on
+            active = self._active_general
+            if active is not None and active.enrolment_id == entry.enrolment_id:
+                self._active_general = None
+            self._active_additional.pop(entry.enrolment_id, None)
+        self._last_move_on = entry.effective_on
+
+    def _refold(self) -> None:
+        """Rebuild derived state as if cancelled entries had never happened."""
+        self._active_general = None
+        self._active_additional = {}
+        self._placements = {}
+        self._ended_on = {}
+        self._last_move_on = None
+        for entry in self.entries:
+            self._apply(entry)
+
+
+VALUE_TYPES: tuple[type, ...] = (EducationLevel, LeavingReason, EducationDocument)
