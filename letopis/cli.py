@@ -1,0 +1,169 @@
+"""`letopis` command line. Errors print one clear line and exit non-zero; never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from uuid import UUID
+
+import psycopg
+from pydantic import ValidationError
+
+from domain.errors import DomainError
+from letopis.settings import Settings
+from letopis.store import StoreUrlError, init_store
+
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+EXIT_UNAVAILABLE = 4
+EXIT_INTERNAL = 70
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise CliError(f"invalid setting LETOPIS_{str(first['loc'][0]).upper()}: "
+                       f"{first['msg']}") from None
+
+
+def cmd_db_init(args: argparse.Namespace) -> None:
+    settings = _settings()
+    init_store(settings.database_url, settings.database_schema)
+    print(f"store ready: {_redact(settings.database_url)}")
+
+
+def cmd_demo_generate(args: argparse.Namespace) -> None:
+    from letopis.bootstrap import build_services
+    from letopis.demo import DemoGenerator, DemoPlan, SettableClock
+
+    if args.learners < 1 or args.years < 1 or args.weeks < 0:
+        raise CliError("--learners and --years must be at least 1, --weeks at least 0")
+    clock = SettableClock()
+    services = build_services(_settings(), clock)
+    try:
+        generator = DemoGenerator(services, clock, DemoPlan(args.learners, args.years,
+                                                            args.seed, args.weeks))
+        if generator.already_loaded():
+            print(f"demo region (seed {args.seed}) already loaded: nothing to do")
+            return
+        commands = generator.run()
+        print(f"demo region loaded: {commands} commands, "
+              f"{services.ledger.store.count_events()} events in the store")
+    finally:
+        services.close()
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    from letopis.bootstrap import build_services
+    from replay.history import render_json, render_text, stream_history
+
+    try:
+        stream_id = UUID(args.id)
+    except ValueError:
+        raise CliError(f"{args.id!r} is not a UUID") from None
+    services = build_services(_settings())
+    try:
+        entries = stream_history(services.ledger, stream_id)
+        if not entries:
+            raise CliError(f"{args.kind} {stream_id} is not in the ledger", EXIT_REFUSED)
+        print(render_json(entries) if args.format == "json" else render_text(entries))
+    finally:
+        services.close()
+
+
+def cmd_demo_show(args: argparse.Namespace) -> None:
+    from letopis.demo import DemoPlan
+
+    args.id = str(DemoPlan(1, 1, args.seed).uuid("learner", args.learner))
+    args.kind = "learner"
+    print(f"history of demo learner #{args.learner} ({args.id}):")
+    cmd_history(args)
+
+
+def cmd_docs_events(args: argparse.Namespace) -> None:
+    from letopis.catalogue import render_markdown
+
+    Path(args.out).write_text(render_markdown(), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+def _redact(url: str) -> str:
+    if "@" in url and ":" in url.split("@")[0].split("//")[-1]:
+        scheme, rest = url.split("//", 1)
+        return f"{scheme}//***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="letopis", description="Letopis ledger")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="store administration").add_subparsers(dest="db", required=True)
+    db.add_parser("init", help="create the store schema (safe to run twice)").set_defaults(
+        func=cmd_db_init)
+
+    demo = sub.add_parser("demo", help="synthetic region").add_subparsers(dest="demo",
+                                                                          required=True)
+    gen = demo.add_parser("generate", help="load a deterministic demo region (idempotent)")
+    gen.add_argument("--learners", type=int, default=200)
+    gen.add_argument("--years", type=int, default=1)
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--weeks", type=int, default=8, help="weeks of current marks per term")
+    gen.set_defaults(func=cmd_demo_generate)
+    show = demo.add_parser("show", help="print a demo learner's history")
+    show.add_argument("--seed", type=int, default=7)
+    show.add_argument("--learner", type=int, default=0)
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(func=cmd_demo_show)
+
+    history = sub.add_parser("history", help="full history of a stream")
+    history.add_argument("kind", choices=("learner", "organisation", "gradebook"))
+    history.add_argument("id")
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    history.set_defaults(func=cmd_history)
+
+    docs = sub.add_parser("docs", help="generated documentation").add_subparsers(
+        dest="docs", required=True)
+    events = docs.add_parser("events", help="write the events catalogue")
+    events.add_argument("--out", default="docs/events.md")
+    events.set_defaults(func=cmd_docs_events)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except CliError as error:
+        print(f"letopis: {error}", file=sys.stderr)
+        return error.code
+    except DomainError as error:
+        print(f"letopis: refused ({error.code}): {error.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except StoreUrlError as error:
+        print(f"letopis: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (psycopg.OperationalError, OSError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"letopis: store unavailable: {first}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
+        print(f"letopis: internal error ({type(error).__name__}); nothing more was written "
+              "than the commands reported before it", file=sys.stderr)
+        return EXIT_INTERNAL
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

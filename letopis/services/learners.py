@@ -1,0 +1,134 @@
+"""Commands of the learner contingent: registration, enrolment, transfers, leaving, corrections.
+
+Personal data never enters the event stream: it goes to a separate record keyed by the learner's
+pseudonymous id, so it can later be encrypted and destroyed without touching the ledger.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.envelope import BasisDocument, Meta
+from domain.errors import InvalidInput
+from domain.learner import Learner
+from domain.learner_values import EducationDocument, EducationLevel, LeavingReason
+from domain.organisation import Organisation
+from letopis.ledger import CommandContext, Ledger
+from letopis.store.base import CommandOutcome
+
+
+class LearnerService:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def get(self, learner_id: UUID, version: int | None = None) -> Learner:
+        return self.ledger.load(Learner, learner_id, "learner", version)
+
+    def _open_organisation(self, organisation_id: UUID) -> Organisation:
+        organisation = self.ledger.load(Organisation, organisation_id, "organisation")
+        organisation.require_accepting_enrolments()
+        return organisation
+
+    def register(self, context: CommandContext, learner_id: UUID,
+                 personal_data: dict[str, Any] | None = None) -> CommandOutcome:
+        def action(meta: Meta) -> list[Learner]:
+            if self.ledger.exists(learner_id):
+                raise InvalidInput(f"learner {learner_id} is already registered")
+            return [Learner.register(learner_id=learner_id, meta=meta)]
+
+        outcome = self.ledger.execute(context, "register_learner",
+                                      {"learner_id": learner_id}, action)
+        if personal_data is not None and self.ledger.store.get_personal_data(learner_id) is None:
+            self.ledger.store.put_personal_data(
+                learner_id, json.dumps(personal_data, sort_keys=True, default=str).encode()
+            )
+        return outcome
+
+    def enrol(self, context: CommandContext, learner_id: UUID, *, enrolment_id: UUID,
+              organisation_id: UUID, level: EducationLevel, class_or_group: str,
+              academic_year: str, expected_version: int | None = None) -> CommandOutcome:
+        def action(meta: Meta) -> list[Learner]:
+            self._open_organisation(organisation_id)
+            learner = self.get(learner_id)
+            learner.enrol(enrolment_id=enrolment_id, organisation_id=organisation_id,
+                          level=level, class_or_group=class_or_group,
+                          academic_year=academic_year, meta=meta)
+            return [learner]
+
+        payload = {"learner_id": learner_id, "enrolment_id": enrolment_id,
+                   "organisation_id": organisation_id, "level": level.value,
+                   "class_or_group": class_or_group, "academic_year": academic_year}
+        return self.ledger.execute(context, "enrol", payload, action,
+                                   expected_versions=_expected(learner_id, expected_version))
+
+    def transfer_within(self, context: CommandContext, learner_id: UUID, *,
+                        enrolment_id: UUID, class_or_group: str, academic_year: str,
+                        promotion: bool = False,
+                        expected_version: int | None = None) -> CommandOutcome:
+        def action(meta: Meta) -> list[Learner]:
+            learner = self.get(learner_id)
+            learner.transfer_within(enrolment_id=enrolment_id, class_or_group=class_or_group,
+                                    academic_year=academic_year, promotion=promotion, meta=meta)
+            return [learner]
+
+        payload = {"learner_id": learner_id, "enrolment_id": enrolment_id,
+                   "class_or_group": class_or_group, "academic_year": academic_year,
+                   "promotion": promotion}
+        return self.ledger.execute(context, "transfer_within", payload, action,
+                                   expected_versions=_expected(learner_id, expected_version))
+
+    def transfer_between(self, context: CommandContext, learner_id: UUID, *,
+                         enrolment_id: UUID, destination_organisation_id: UUID,
+                         new_enrolment_id: UUID, level: EducationLevel, class_or_group: str,
+                         academic_year: str, expel_basis: BasisDocument,
+                         expelled_on: date) -> CommandOutcome:
+        """Expelled by way of transfer (sending order) + enrolled elsewhere (receiving order)."""
+
+        def action(meta: Meta) -> list[Learner]:
+            self._open_organisation(destination_organisation_id)
+            learner = self.get(learner_id)
+            expel_meta = dataclasses.replace(meta, basis=expel_basis, effective_on=expelled_on)
+            learner.transfer_between(
+                enrolment_id=enrolment_id, destination_organisation_id=destination_organisation_id,
+                new_enrolment_id=new_enrolment_id, level=level, class_or_group=class_or_group,
+                academic_year=academic_year, expel_meta=expel_meta, enrol_meta=meta,
+            )
+            return [learner]
+
+        payload = {"learner_id": learner_id, "enrolment_id": enrolment_id,
+                   "destination": destination_organisation_id, "new_enrolment_id":
+                   new_enrolment_id, "level": level.value, "class_or_group": class_or_group,
+                   "academic_year": academic_year, "expel_basis": expel_basis,
+                   "expelled_on": expelled_on}
+        return self.ledger.execute(context, "transfer_between", payload, action)
+
+    def leave(self, context: CommandContext, learner_id: UUID, *, enrolment_id: UUID,
+              reason: LeavingReason,
+              document: EducationDocument | None = None) -> CommandOutcome:
+        def action(meta: Meta) -> list[Learner]:
+            learner = self.get(learner_id)
+            learner.leave(enrolment_id=enrolment_id, reason=reason, document=document, meta=meta)
+            return [learner]
+
+        payload = {"learner_id": learner_id, "enrolment_id": enrolment_id,
+                   "reason": reason.value, "document": document}
+        return self.ledger.execute(context, "leave", payload, action)
+
+    def cancel(self, context: CommandContext, learner_id: UUID, *, cancelled_version: int,
+               reason: str) -> CommandOutcome:
+        def action(meta: Meta) -> list[Learner]:
+            learner = self.get(learner_id)
+            learner.cancel(cancelled_version=cancelled_version, reason=reason, meta=meta)
+            return [learner]
+
+        payload = {"learner_id": learner_id, "cancelled_version": cancelled_version,
+                   "reason": reason}
+        return self.ledger.execute(context, "cancel_entry", payload, action)
+
+
+def _expected(stream_id: UUID, version: int | None) -> dict[UUID, int] | None:
+    return None if version is None else {stream_id: version}

@@ -1,0 +1,18 @@
+"""The one `Settings` object: environment variables with the prefix `LETOPIS_`."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LETOPIS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/letopis.sqlite",
+        description="postgresql://user@host:port/db (production) or sqlite:///path (embedded)",
+    )
+    database_schema: str = Field(default="letopis", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+                                 description="PostgreSQL schema holding the store")
+    pool_size: int = Field(default=4, ge=1, le=64)
