@@ -47,7 +47,7 @@ def ogrn_check_digit(body: str) -> str:
 
 
 def validate_ogrn(ogrn: str) -> str:
-    """Return the OGRN unchanged if it has 13 (OGRN) or 15 (OGRNIP) digits and a valid check digit."""
+    """Return the OGRN unchanged if it has 13 or 15 (OGRNIP) digits and a valid check digit."""
     if not ogrn.isdigit() or len(ogrn) not in (13, 15):
         raise InvalidOgrn(f"OGRN {ogrn!r} must be 13 (OGRN) or 15 (OGRNIP) digits")
     if ogrn_check_digit(ogrn[:-1]) != ogrn[-1]:

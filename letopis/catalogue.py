@@ -85,11 +85,13 @@ def render_markdown() -> str:
         "| recorded_at | `timestamp` and `meta.recorded_at` (aware UTC, injected clock) | when |",
         "| effective_on | `meta.effective_on` | business date the fact takes effect |",
         "| actor | `meta.actor` (user_id, role, organisation_id) | who |",
-        "| basis document | `meta.basis` (kind, number, dated), e.g. an order (приказ) | on what basis |",
+        "| basis document | `meta.basis` (kind, number, dated), e.g. an order (приказ) "
+        "| on what basis |",
         "| correlation / causation ids | `meta.correlation_id`, `meta.causation_id` | tracing |",
         "| client command id | `meta.command_id` | idempotency key |",
         "| source system | `meta.source_system` | which system sent it |",
-        "| schema version | `class_version` of the event class (stored as `class_version`) | upcasting |",
+        "| schema version | `class_version` of the event class (stored as `class_version`) "
+        "| upcasting |",
         "",
         "## Event types",
         "",

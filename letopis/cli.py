@@ -36,7 +36,7 @@ def _settings() -> Settings:
                        f"{first['msg']}") from None
 
 
-def cmd_db_init(args: argparse.Namespace) -> None:
+def cmd_db_init(_args: argparse.Namespace) -> None:
     settings = _settings()
     init_store(settings.database_url, settings.database_schema)
     print(f"store ready: {_redact(settings.database_url)}")
@@ -158,7 +158,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"letopis: store unavailable: {first}", file=sys.stderr)
         return EXIT_UNAVAILABLE
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
+    except Exception as error:
         print(f"letopis: internal error ({type(error).__name__}); nothing more was written "
               "than the commands reported before it", file=sys.stderr)
         return EXIT_INTERNAL

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -64,7 +64,7 @@ class Ledger(Application[UUID]):
     """All aggregates of all domains, stored in one recorder with one global order."""
 
     name = "Letopis"
-    env = {"IS_SNAPSHOTTING_ENABLED": "n"}
+    env: ClassVar[dict[str, str]] = {"IS_SNAPSHOTTING_ENABLED": "n"}
 
     def __init__(self, recorder: LedgerRecorder, clock: Clock) -> None:
         self._ledger_recorder = recorder
@@ -88,7 +88,7 @@ class Ledger(Application[UUID]):
     def load(self, cls: type[A], aggregate_id: UUID, what: str, version: int | None = None) -> A:
         """Load an aggregate of `cls`, or raise NotFound naming `what` (e.g. "learner")."""
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{what} {aggregate_id} is not in the ledger") from None
         if not isinstance(aggregate, cls):

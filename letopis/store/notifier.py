@@ -42,7 +42,7 @@ class Notifier:
             try:
                 with self.pool.connection() as conn:
                     conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
-            except Exception:  # noqa: BLE001, S110 - a lost wake-up only delays followers
+            except Exception:  # noqa: S110 - a lost wake-up only delays followers
                 pass
             self._stopping.wait(self.interval)
 

@@ -25,9 +25,10 @@ from psycopg import errors as pg_errors
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
-from letopis.store.notifier import Notifier
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder, certified_prefix
+from letopis.store.notifier import Notifier
 from letopis.store.postgres_schema import SCHEMA_LOCK_KEY, schema_ddl
+
 
 def create_schema(conninfo: str, schema: str) -> None:
     """Create the store's schema once; serialised by an advisory lock, safe to run twice."""
@@ -50,7 +51,9 @@ class PostgresRecorder(LedgerRecorder):
         )
         s = f'"{schema}"'
         self._append = f"SELECT * FROM {s}.append_events(%s, %s, %s, %s, %s, %s)".encode()
-        self._select_events = f"SELECT stream_id, version, topic, state FROM {s}.events WHERE stream_id = %s"
+        self._select_events = (
+            f"SELECT stream_id, version, topic, state FROM {s}.events WHERE stream_id = %s"
+        )
         # One statement, one snapshot: the certified bound and the page agree.
         self._certified_cte = (
             f"WITH snap AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin), "

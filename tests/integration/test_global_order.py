@@ -3,6 +3,7 @@ position, and never sees one twice (PostgreSQL: positions are allocated before c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import uuid
 
@@ -63,10 +64,8 @@ def _writer(url: str, schema: str, writer: int, commands: int) -> None:
         batch = [StoredEvent(stream, i * 3 + k + 1, f"w{writer}", b"{}") for k in range(1 + i % 3)]
         recorder.insert_events(batch)
         if i % 7 == 0:
-            try:
+            with contextlib.suppress(IntegrityError):  # lost race: the rollback leaves a gap
                 recorder.insert_events([StoredEvent(shared, i // 7 + 1, "shared", b"{}")])
-            except IntegrityError:
-                pass
     recorder.close()
 
 

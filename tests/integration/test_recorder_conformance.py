@@ -51,7 +51,9 @@ class _SQLiteMixin:
         return recorder
 
 
-class TestPostgresApplicationRecorder(_PostgresMixin, ApplicationRecorderTestCase[PostgresRecorder]):  # type: ignore[misc]
+class TestPostgresApplicationRecorder(
+    _PostgresMixin, ApplicationRecorderTestCase[PostgresRecorder]
+):
     def test_concurrent_throughput(self) -> None:
         # A throughput print-out, not a conformance check; `make bench` measures it properly.
         pass
@@ -60,11 +62,11 @@ class TestPostgresApplicationRecorder(_PostgresMixin, ApplicationRecorderTestCas
         pass
 
 
-class TestPostgresNonInterleaving(_PostgresMixin, NonInterleavingNotificationIDsBaseCase):  # type: ignore[misc]
+class TestPostgresNonInterleaving(_PostgresMixin, NonInterleavingNotificationIDsBaseCase):
     insert_num = 200
 
 
-class TestSQLiteApplicationRecorder(_SQLiteMixin, ApplicationRecorderTestCase[SQLiteRecorder]):  # type: ignore[misc]
+class TestSQLiteApplicationRecorder(_SQLiteMixin, ApplicationRecorderTestCase[SQLiteRecorder]):
     def test_concurrent_throughput(self) -> None:
         pass
 
@@ -72,5 +74,5 @@ class TestSQLiteApplicationRecorder(_SQLiteMixin, ApplicationRecorderTestCase[SQ
         pass
 
 
-class TestSQLiteNonInterleaving(_SQLiteMixin, NonInterleavingNotificationIDsBaseCase):  # type: ignore[misc]
+class TestSQLiteNonInterleaving(_SQLiteMixin, NonInterleavingNotificationIDsBaseCase):
     insert_num = 200
