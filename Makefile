@@ -21,7 +21,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/letopis db init
 	$(BIN)/letopis demo generate --learners 200 --years 1 --seed 7
-	$(BIN)/letopis serve
+	$(BIN)/letopis demo show --seed 7 --learner 0
+	@echo "(the HTTP API arrives with its issue; until then make run prints a learner's history)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -31,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.append --events 3000 --writers 1 4
+	$(BIN)/python -m bench.append --events 6000 --writers 1 4 --repeat 3
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

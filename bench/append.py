@@ -123,14 +123,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--schema", default="bench_append")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the median counts")
     args = parser.parse_args()
     setup(args.url, args.schema)
     results: dict[tuple[str, int], float] = {}
-    print(f"single-command append, {args.events} events per run, PostgreSQL at {args.url}")
+    print(f"single-command append, {args.events} events per run, median of {args.repeat}, "
+          f"PostgreSQL at {args.url}")
     print(f"{'system':<14}{'writers':>8}{'events/s':>12}")
     for writers in args.writers:
         for system in WRITERS:
-            rate = run(system, args.url, args.schema, args.events, writers)
+            rates = sorted(run(system, args.url, args.schema, args.events, writers)
+                           for _ in range(args.repeat))
+            rate = rates[len(rates) // 2]
             results[(system, writers)] = rate
             print(f"{system:<14}{writers:>8}{rate:>12.0f}")
     for writers in args.writers:

@@ -88,6 +88,27 @@ def cmd_demo_show(args: argparse.Namespace) -> None:
     args.kind = "learner"
     print(f"history of demo learner #{args.learner} ({args.id}):")
     cmd_history(args)
+    if args.format == "text":
+        _print_demo_marks(UUID(args.id))
+
+
+def _print_demo_marks(learner_id: UUID) -> None:
+    from letopis.bootstrap import build_services
+    from letopis.demo import FIRST_YEAR, SUBJECTS
+
+    services = build_services(_settings())
+    try:
+        year = f"{FIRST_YEAR}/{FIRST_YEAR + 1}"
+        print(f"\nmarks {year}:")
+        for subject in SUBJECTS:
+            try:
+                book = services.marks.gradebook(learner_id, subject, year)
+            except DomainError:
+                continue
+            values = " ".join(m.value.value for m in book.marks)
+            print(f"  {subject:<22} {values}")
+    finally:
+        services.close()
 
 
 def cmd_docs_events(args: argparse.Namespace) -> None:
