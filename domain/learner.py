@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.academic_year import academic_year_start, next_academic_year, validate_academic_year
+from domain.academic_year import validate_academic_year
 from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.learner_values import (
     AlreadyEnrolledInGeneral,
-    BasisOrderRequired,
     ContingentEntry,
     EducationDocument,
     EducationDocumentNotExpected,
@@ -32,26 +32,17 @@ from domain.learner_values import (
     EntryKind,
     EntryNotAMove,
     EntryNotFound,
-    InvalidAcademicYearChange,
+    FormOfStudy,
     LeavingReason,
     MoveBackdated,
     NotEnrolled,
     NotLatestMove,
     Placement,
-    TransferChangesNothing,
     TransferToSameOrganisation,
+    check_class_change,
+    require_basis,
+    require_class,
 )
-
-
-def _require_basis(meta: Meta, what: str) -> None:
-    # Contingent moves are made by an order (приказ); without one the fact has no legal basis.
-    if meta.basis is None:
-        raise BasisOrderRequired(f"{what} needs a basis order (приказ): meta.basis is missing")
-
-
-def _require_class(class_or_group: str) -> None:
-    if not class_or_group.strip():
-        raise InvalidInput("class or group must not be empty")
 
 
 class Learner(Aggregate):
@@ -123,8 +114,8 @@ class Learner(Aggregate):
     def _guard_enrol(self, *, enrolment_id: UUID, level: EducationLevel, class_or_group: str,
                      academic_year: str, meta: Meta, freed: UUID | None,
                      previous_on: date | None) -> None:
-        _require_basis(meta, "enrolment")
-        _require_class(class_or_group)
+        require_basis(meta, "enrolment")
+        require_class(class_or_group)
         validate_academic_year(academic_year)
         self._require_in_order(meta.effective_on, previous_on)
         if enrolment_id in self._used_enrolment_ids:
@@ -139,7 +130,7 @@ class Learner(Aggregate):
 
     def _guard_expel(self, enrolment_id: UUID, destination_organisation_id: UUID | None,
                      meta: Meta) -> None:
-        _require_basis(meta, "expulsion by transfer")
+        require_basis(meta, "expulsion by transfer")
         placement = self._active_placement(enrolment_id)
         if destination_organisation_id == placement.organisation_id:
             raise TransferToSameOrganisation(
@@ -150,36 +141,25 @@ class Learner(Aggregate):
     # Commands.
 
     def enrol(self, *, enrolment_id: UUID, organisation_id: UUID, level: EducationLevel,
-              class_or_group: str, academic_year: str, meta: Meta) -> None:
+              class_or_group: str, academic_year: str, meta: Meta,
+              form_of_study: FormOfStudy = FormOfStudy.FULL_TIME) -> None:
         """Enrol (зачисление) by the organisation's order, effective on `meta.effective_on`."""
         self._guard_enrol(enrolment_id=enrolment_id, level=level, class_or_group=class_or_group,
                           academic_year=academic_year, meta=meta, freed=None,
                           previous_on=self._last_move_on)
         self._enrolled(enrolment_id=enrolment_id, organisation_id=organisation_id, level=level,
                        class_or_group=class_or_group, academic_year=academic_year, meta=meta,
-                       timestamp=meta.recorded_at)
+                       form_of_study=form_of_study, timestamp=meta.recorded_at)
 
     def transfer_within(self, *, enrolment_id: UUID, class_or_group: str, academic_year: str,
                         promotion: bool, meta: Meta) -> None:
         """Move to another class of the same organisation; `promotion` is the yearly one."""
-        _require_basis(meta, "transfer")
-        _require_class(class_or_group)
+        require_basis(meta, "transfer")
+        require_class(class_or_group)
         validate_academic_year(academic_year)
         placement = self._active_placement(enrolment_id)
         self._require_in_order(meta.effective_on, self._last_move_on)
-        if promotion and academic_year != next_academic_year(placement.academic_year):
-            raise InvalidAcademicYearChange(
-                f"a promotion from {placement.academic_year} must be into "
-                f"{next_academic_year(placement.academic_year)}, not {academic_year}"
-            )
-        if academic_year_start(academic_year) < academic_year_start(placement.academic_year):
-            raise InvalidAcademicYearChange(
-                f"a transfer cannot go back from {placement.academic_year} to {academic_year}"
-            )
-        if (class_or_group, academic_year) == (placement.class_or_group, placement.academic_year):
-            raise TransferChangesNothing(
-                f"the learner is already in {class_or_group} for {academic_year}"
-            )
+        check_class_change(placement, class_or_group, academic_year, promotion)
         self._transferred_within(enrolment_id=enrolment_id, class_or_group=class_or_group,
                                  academic_year=academic_year, promotion=promotion, meta=meta,
                                  timestamp=meta.recorded_at)
@@ -194,7 +174,8 @@ class Learner(Aggregate):
 
     def transfer_between(self, *, enrolment_id: UUID, destination_organisation_id: UUID,
                          new_enrolment_id: UUID, level: EducationLevel, class_or_group: str,
-                         academic_year: str, expel_meta: Meta, enrol_meta: Meta) -> None:
+                         academic_year: str, expel_meta: Meta, enrol_meta: Meta,
+                         form_of_study: FormOfStudy = FormOfStudy.FULL_TIME) -> None:
         """Transfer to another organisation: expelled by transfer, then enrolled there."""
         # Both guards run before either event exists, so a refusal leaves nothing half done.
         self._guard_expel(enrolment_id, destination_organisation_id, expel_meta)
@@ -208,12 +189,13 @@ class Learner(Aggregate):
         self._enrolled(enrolment_id=new_enrolment_id,
                        organisation_id=destination_organisation_id, level=level,
                        class_or_group=class_or_group, academic_year=academic_year,
-                       meta=enrol_meta, timestamp=enrol_meta.recorded_at)
+                       meta=enrol_meta, form_of_study=form_of_study,
+                       timestamp=enrol_meta.recorded_at)
 
     def leave(self, *, enrolment_id: UUID, reason: LeavingReason,
               document: EducationDocument | None, meta: Meta) -> None:
         """Leave (отчисление, 273-FZ art. 61); completion requires the document issued."""
-        _require_basis(meta, "leaving")
+        require_basis(meta, "leaving")
         if reason is LeavingReason.COMPLETION:
             if document is None:
                 raise EducationDocumentRequired(
@@ -257,15 +239,33 @@ class Learner(Aggregate):
 
     # Events: bodies only apply state.
 
-    @event("Enrolled")
+    class Enrolled(Aggregate.Event):
+        """Version 2 added `form_of_study`. Version 1 recorded no form: it reads as full-time."""
+
+        class_version = 2
+
+        enrolment_id: UUID
+        organisation_id: UUID
+        level: EducationLevel
+        class_or_group: str
+        academic_year: str
+        meta: Meta
+        form_of_study: FormOfStudy
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Runs on decoded state (after the transcoder), so the value is the enum member.
+            state["form_of_study"] = FormOfStudy.FULL_TIME
+
+    @event(Enrolled)
     def _enrolled(self, enrolment_id: UUID, organisation_id: UUID, level: EducationLevel,
                   class_or_group: str, academic_year: str, meta: Meta,
-                  timestamp: datetime) -> None:
+                  form_of_study: FormOfStudy, timestamp: datetime) -> None:
         self._used_enrolment_ids.add(enrolment_id)
         placement = Placement(enrolment_id=enrolment_id, organisation_id=organisation_id,
                               level=level, class_or_group=class_or_group,
                               academic_year=academic_year, enrolled_on=meta.effective_on,
-                              placed_on=meta.effective_on)
+                              placed_on=meta.effective_on, form_of_study=form_of_study)
         self._record(EntryKind.ENROLLED, enrolment_id, meta.effective_on, placement)
 
     @event("TransferredWithin")
@@ -327,4 +327,4 @@ class Learner(Aggregate):
             self._apply(entry)
 
 
-VALUE_TYPES: tuple[type, ...] = (EducationLevel, LeavingReason, EducationDocument)
+VALUE_TYPES: tuple[type, ...] = (EducationLevel, FormOfStudy, LeavingReason, EducationDocument)

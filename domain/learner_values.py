@@ -1,4 +1,4 @@
-"""Value objects and errors of the learner contingent (контингент): levels, placements, leaving."""
+"""Value objects, their checks and the errors of the learner contingent (контингент)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import date
 from enum import Enum
 from uuid import UUID
 
+from domain.academic_year import academic_year_start, next_academic_year
+from domain.envelope import Meta
 from domain.errors import InvalidInput, NotFound, RuleViolated
 
 
@@ -24,6 +26,20 @@ class EducationLevel(Enum):
     def is_general(self) -> bool:
         """Everything but additional education takes the learner's one "main" place."""
         return self is not EducationLevel.ADDITIONAL
+
+
+class FormOfStudy(Enum):
+    """Form of study (форма обучения), 273-FZ art. 17.
+
+    In an organisation: full-time (очная), part-time (очно-заочная), extramural (заочная).
+    Outside one: family education (семейное образование) and self-education (самообразование).
+    """
+
+    FULL_TIME = "full_time"  # очная
+    PART_TIME = "part_time"  # очно-заочная
+    EXTRAMURAL = "extramural"  # заочная
+    FAMILY = "family"  # семейное образование
+    SELF_EDUCATION = "self_education"  # самообразование
 
 
 class LeavingReason(Enum):
@@ -64,6 +80,37 @@ class Placement:
     academic_year: str
     enrolled_on: date
     placed_on: date  # effective date of the latest enrolment or transfer into this class
+    form_of_study: FormOfStudy
+
+
+def require_basis(meta: Meta, what: str) -> None:
+    """Contingent moves are made by an order (приказ): without one a move has no legal basis."""
+    if meta.basis is None:
+        raise BasisOrderRequired(f"{what} needs a basis order (приказ): meta.basis is missing")
+
+
+def require_class(class_or_group: str) -> None:
+    """A placement names its class or group (e.g. "5Б"): a blank one is refused."""
+    if not class_or_group.strip():
+        raise InvalidInput("class or group must not be empty")
+
+
+def check_class_change(placement: Placement, class_or_group: str, academic_year: str,
+                       promotion: bool) -> None:
+    """A transfer within must change something and never go back a year; a promotion is +1."""
+    if promotion and academic_year != next_academic_year(placement.academic_year):
+        raise InvalidAcademicYearChange(
+            f"a promotion from {placement.academic_year} must be into "
+            f"{next_academic_year(placement.academic_year)}, not {academic_year}"
+        )
+    if academic_year_start(academic_year) < academic_year_start(placement.academic_year):
+        raise InvalidAcademicYearChange(
+            f"a transfer cannot go back from {placement.academic_year} to {academic_year}"
+        )
+    if (class_or_group, academic_year) == (placement.class_or_group, placement.academic_year):
+        raise TransferChangesNothing(
+            f"the learner is already in {class_or_group} for {academic_year}"
+        )
 
 
 class EntryKind(Enum):

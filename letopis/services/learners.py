@@ -15,7 +15,7 @@ from uuid import UUID
 from domain.envelope import BasisDocument, Meta
 from domain.errors import InvalidInput
 from domain.learner import Learner
-from domain.learner_values import EducationDocument, EducationLevel, LeavingReason
+from domain.learner_values import EducationDocument, EducationLevel, FormOfStudy, LeavingReason
 from domain.organisation import Organisation
 from letopis.ledger import CommandContext, Ledger
 from letopis.store.base import CommandOutcome
@@ -50,18 +50,20 @@ class LearnerService:
 
     def enrol(self, context: CommandContext, learner_id: UUID, *, enrolment_id: UUID,
               organisation_id: UUID, level: EducationLevel, class_or_group: str,
-              academic_year: str, expected_version: int | None = None) -> CommandOutcome:
+              academic_year: str, form_of_study: FormOfStudy = FormOfStudy.FULL_TIME,
+              expected_version: int | None = None) -> CommandOutcome:
         def action(meta: Meta) -> list[Learner]:
             self._open_organisation(organisation_id)
             learner = self.get(learner_id)
             learner.enrol(enrolment_id=enrolment_id, organisation_id=organisation_id,
                           level=level, class_or_group=class_or_group,
-                          academic_year=academic_year, meta=meta)
+                          academic_year=academic_year, form_of_study=form_of_study, meta=meta)
             return [learner]
 
         payload = {"learner_id": learner_id, "enrolment_id": enrolment_id,
                    "organisation_id": organisation_id, "level": level.value,
-                   "class_or_group": class_or_group, "academic_year": academic_year}
+                   "class_or_group": class_or_group, "academic_year": academic_year,
+                   "form_of_study": form_of_study.value}
         return self.ledger.execute(context, "enrol", payload, action,
                                    expected_versions=_expected(learner_id, expected_version))
 
@@ -85,7 +87,8 @@ class LearnerService:
                          enrolment_id: UUID, destination_organisation_id: UUID,
                          new_enrolment_id: UUID, level: EducationLevel, class_or_group: str,
                          academic_year: str, expel_basis: BasisDocument,
-                         expelled_on: date) -> CommandOutcome:
+                         expelled_on: date,
+                         form_of_study: FormOfStudy = FormOfStudy.FULL_TIME) -> CommandOutcome:
         """Expelled by way of transfer (sending order) + enrolled elsewhere (receiving order)."""
 
         def action(meta: Meta) -> list[Learner]:
@@ -95,7 +98,8 @@ class LearnerService:
             learner.transfer_between(
                 enrolment_id=enrolment_id, destination_organisation_id=destination_organisation_id,
                 new_enrolment_id=new_enrolment_id, level=level, class_or_group=class_or_group,
-                academic_year=academic_year, expel_meta=expel_meta, enrol_meta=meta,
+                academic_year=academic_year, form_of_study=form_of_study,
+                expel_meta=expel_meta, enrol_meta=meta,
             )
             return [learner]
 
@@ -103,7 +107,7 @@ class LearnerService:
                    "destination": destination_organisation_id, "new_enrolment_id":
                    new_enrolment_id, "level": level.value, "class_or_group": class_or_group,
                    "academic_year": academic_year, "expel_basis": expel_basis,
-                   "expelled_on": expelled_on}
+                   "expelled_on": expelled_on, "form_of_study": form_of_study.value}
         return self.ledger.execute(context, "transfer_between", payload, action)
 
     def leave(self, context: CommandContext, learner_id: UUID, *, enrolment_id: UUID,
