@@ -17,22 +17,20 @@ def test_database_url() -> str:
     return os.environ.get("LETOPIS_TEST_DATABASE_URL", DEFAULT_URL)
 
 
-_reachable: bool | None = None
+_reachable: dict[str, bool] = {}
 
 
 def require_postgres() -> str:
     """The test database URL; skip (or fail under CI=true) if PostgreSQL is not answering."""
-    global _reachable
     url = test_database_url()
-    if _reachable is None:
+    if url not in _reachable:
         try:
             with psycopg.connect(url, connect_timeout=3) as conn:
                 conn.execute("SELECT 1")
-            _reachable = True
-        except psycopg.OperationalError as error:
-            _reachable = False
-            reason = f"PostgreSQL not reachable at {url}: {error}".strip()
-    if not _reachable:
+            _reachable[url] = True
+        except psycopg.OperationalError:
+            _reachable[url] = False
+    if not _reachable[url]:
         reason = f"PostgreSQL not reachable at {url} (set LETOPIS_TEST_DATABASE_URL)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason}; CI=true requires the PostgreSQL tests to run")
