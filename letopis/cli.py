@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
 from pydantic import ValidationError
 
 from domain.errors import DomainError
@@ -172,10 +174,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"letopis: refused ({error.code}): {error.message}", file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours, and nothing to report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except StoreUrlError as error:
         print(f"letopis: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (psycopg.OperationalError, OSError) as error:
+    except (psycopg.OperationalError, InterfaceError, OperationalError, OSError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"letopis: store unavailable: {first}", file=sys.stderr)
         return EXIT_UNAVAILABLE
