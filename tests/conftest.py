@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from letopis.clock import FixedClock
 from letopis.ledger import Ledger
-from letopis.store import LedgerRecorder, open_store
+from letopis.store import LedgerRecorder, init_store, open_store
 from tests.pg import fresh_schema
 
 settings.register_profile("default", max_examples=50, deadline=None,
@@ -28,7 +28,9 @@ START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(database URL, schema) of a fresh, initialised store of each kind."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'letopis.sqlite'}", "letopis"
+        url = f"sqlite:///{tmp_path / 'letopis.sqlite'}"
+        init_store(url)
+        yield url, "letopis"
     else:
         with fresh_schema() as (url, schema):
             yield url, schema

@@ -7,9 +7,9 @@ from datetime import date
 from uuid import UUID
 
 from domain.envelope import Meta
-from domain.errors import NotFound
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Period
+from domain.learner import Learner
 from letopis.ledger import CommandContext, Ledger
 from letopis.store.base import CommandOutcome
 
@@ -27,8 +27,8 @@ class MarkService:
         stream = Gradebook.stream_id(learner_id, subject, academic_year)
         if self.ledger.exists(stream):
             return self.ledger.load(Gradebook, stream, "gradebook")
-        if not self.ledger.exists(learner_id):
-            raise NotFound(f"learner {learner_id} is not in the ledger")
+        # Load, not just `exists`: the id must name a learner, not any other stream.
+        self.ledger.load(Learner, learner_id, "learner")
         return Gradebook.open(learner_id=learner_id, subject=subject,
                               academic_year=academic_year, meta=meta)
 

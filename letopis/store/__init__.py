@@ -7,12 +7,17 @@ from urllib.parse import urlsplit
 
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
 
-__all__ = ["CommandOutcome", "DuplicateCommand", "LedgerRecorder", "StoreUrlError",
+__all__ = ["CommandOutcome", "DuplicateCommand", "LedgerRecorder", "StoreNotInitialised",
+           "StoreUrlError",
            "init_store", "open_store"]
 
 
 class StoreUrlError(ValueError):
     """The database URL names no store Letopis knows."""
+
+
+class StoreNotInitialised(StoreUrlError):
+    """The store exists in name only: `letopis db init` has not been run."""
 
 
 def _sqlite_path(url: str) -> str:
@@ -58,7 +63,10 @@ def open_store(url: str, schema: str = "letopis", pool_size: int = 4) -> LedgerR
         return PostgresRecorder(url, schema=schema, pool_size=pool_size)
     from letopis.store.sqlite import SQLiteRecorder
 
-    # SQLite serialises schema changes itself, so the embedded store creates its tables here.
-    recorder = SQLiteRecorder(_sqlite_path(url))
+    path = _sqlite_path(url)
+    if path != ":memory:" and not Path(path).exists():
+        raise StoreNotInitialised(f"no store at {path}: run `letopis db init` first")
+    # SQLite serialises schema changes itself, so opening also adds tables a newer version has.
+    recorder = SQLiteRecorder(path)
     recorder.create_table()
     return recorder

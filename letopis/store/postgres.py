@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
 )
 from psycopg import errors as pg_errors
 from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder, certified_prefix
 from letopis.store.notifier import Notifier
@@ -42,13 +42,21 @@ class PostgresRecorder(LedgerRecorder):
     """ApplicationRecorder over `<schema>.events`, with command outcomes and personal data."""
 
     def __init__(self, conninfo: str, *, schema: str = "letopis", pool_size: int = 4,
-                 notify: bool = True) -> None:
+                 notify: bool = True, connect_timeout: float = 10.0) -> None:
         self.schema = schema
         self.notify = notify
         self.pool: ConnectionPool[psycopg.Connection[TupleRow]] = ConnectionPool(
-            conninfo, min_size=1, max_size=pool_size, open=True,
-            kwargs={"autocommit": True}, name=f"letopis-{schema}",
+            conninfo, min_size=1, max_size=pool_size, open=False,
+            kwargs={"autocommit": True, "connect_timeout": 5}, name=f"letopis-{schema}",
         )
+        try:
+            self.pool.open(wait=True, timeout=connect_timeout)
+        except PoolTimeout:
+            self.pool.close()
+            raise OperationalError(
+                f"PostgreSQL did not answer within {connect_timeout:g} s "
+                f"(schema {schema!r}); is the server running?"
+            ) from None
         s = f'"{schema}"'
         self._append = f"SELECT * FROM {s}.append_events(%s, %s, %s, %s, %s, %s)".encode()
         self._select_events = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 from eventsourcing.tests.persistence import (
@@ -38,8 +39,13 @@ class _SQLiteMixin:
     def setUp(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()
         self.recorders: list[LedgerRecorder] = []
+        self.threads_before = set(threading.enumerate())
 
     def tearDown(self) -> None:
+        # The library's concurrency test leaves reader threads running; closing the store
+        # under them crashes SQLite, so wait for them first.
+        for thread in set(threading.enumerate()) - self.threads_before:
+            thread.join(timeout=30)
         for recorder in self.recorders:
             recorder.close()
         self.tmp.cleanup()
