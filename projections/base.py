@@ -1,0 +1,72 @@
+"""What a read model is: named tables of JSON documents, maintained by pure folds.
+
+A projection is a small set of `Fold`s. Each fold owns one table; for an event it names the row
+the event touches (`key`) and computes the row's next value from its current one (`apply`, a
+pure function `(row | None, event) -> row | None`; None deletes the row). A key function may read
+other rows of the same projection through `Rows` (e.g. a mark's class average needs the
+learner's current class); `apply` may not.
+
+The engine (projections/engine.py) reads the global stream in pages, runs the folds over a whole
+page in memory, and writes the page's upserts, deletions and the tracking position in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eventsourcing.domain import DomainEventProtocol
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,30}")
+
+Row = dict[str, Any]  # a JSON-serialisable document
+Event = DomainEventProtocol[Any]
+
+
+class Rows(Protocol):
+    """The projection's rows as they stand at the current event (earlier events of the page
+    included); reads fall through to the store."""
+
+    def get(self, table: str, key: str) -> Row | None: ...
+
+
+@dataclass(frozen=True)
+class Fold:
+    table: str
+    key: Callable[[Event, Rows], str | Sequence[str] | None]
+    apply: Callable[[Row | None, Event], Row | None]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A named read model: its folds, in the order they run for each event."""
+
+    name: str
+    folds: tuple[Fold, ...]
+    version: int = 1  # bump when a fold changes meaning: `letopis projections rebuild` then
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        # Names become SQL identifiers: keep them to a safe alphabet.
+        for name in (self.name, *(f.table for f in self.folds)):
+            if not _IDENTIFIER.fullmatch(name):
+                raise ValueError(f"name {name!r} must match {_IDENTIFIER.pattern}")
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for fold in self.folds:
+            if fold.table not in seen:
+                seen.append(fold.table)
+        return tuple(seen)
+
+
+def keys_of(key: str | Sequence[str] | None) -> tuple[str, ...]:
+    if key is None:
+        return ()
+    if isinstance(key, str):
+        return (key,)
+    return tuple(key)
