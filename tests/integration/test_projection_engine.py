@@ -68,7 +68,9 @@ def test_live_incremental_equals_rebuild_equals_memory(ledger: Ledger, engine: E
     engine.rebuild(ORGANISATION_REGISTRY)
     assert dict(engine.store.scan("organisation_registry", "organisations")) == expected
     state = engine.store.state("organisation_registry")
-    assert state is not None and state.generation == 2 and state.state == "running"
+    assert state is not None
+    assert state.generation == 2
+    assert state.state == "running"
     assert state.position == ledger.recorder.max_notification_id()
 
 
@@ -89,7 +91,8 @@ def test_crash_between_pages_resumes_exactly_once(ledger: Ledger, engine: Engine
     with pytest.raises(KeyboardInterrupt):
         engine.catch_up(ORGANISATION_REGISTRY)
     state = engine.store.state("organisation_registry")
-    assert state is not None and 0 < state.position < ledger.recorder.max_notification_id()
+    assert state is not None
+    assert 0 < state.position < ledger.recorder.max_notification_id()
     monkeypatch.setattr(engine.store, "write_page", real_write)
     engine.catch_up(ORGANISATION_REGISTRY)
     expected = fold_events(ORGANISATION_REGISTRY, all_events(ledger))["organisations"]
@@ -120,11 +123,14 @@ def test_failing_projection_stops_loudly_and_others_go_on(ledger: Ledger, engine
     rounds = iter([False, True])
     engine.follow([FRAGILE, ORGANISATION_REGISTRY], stop=lambda: next(rounds), idle_wait=0)
     fragile = engine.store.state("fragile")
-    assert fragile is not None and fragile.state == "failed"
-    assert fragile.error is not None and f"at position {closed_at}" in fragile.error
+    assert fragile is not None
+    assert fragile.state == "failed"
+    assert fragile.error is not None
+    assert f"at position {closed_at}" in fragile.error
     assert fragile.position < closed_at  # nothing at or after the bad event was written
     registry = engine.store.state("organisation_registry")
-    assert registry is not None and registry.position == ledger.recorder.max_notification_id()
+    assert registry is not None
+    assert registry.position == ledger.recorder.max_notification_id()
 
 
 def test_readers_see_the_old_model_until_the_swap(ledger: Ledger, engine: Engine,
@@ -155,4 +161,5 @@ def test_read_your_writes(ledger: Ledger, engine: Engine) -> None:
     engine.catch_up(ORGANISATION_REGISTRY)
     assert engine.store.wait_for("organisation_registry", position, timeout=0.05) is True
     row = engine.store.read("organisation_registry", "organisations", str(UUID(int=1)))
-    assert row is not None and row["closure_reason"] == "merged"
+    assert row is not None
+    assert row["closure_reason"] == "merged"
