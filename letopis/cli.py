@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from pydantic import ValidationError
 
 from domain.errors import DomainError
+from letopis.cli_projections import UnknownProjection
 from letopis.settings import Settings
 from letopis.store import StoreUrlError, init_store
 
@@ -68,20 +70,39 @@ def cmd_demo_generate(args: argparse.Namespace) -> None:
 
 def cmd_history(args: argparse.Namespace) -> None:
     from letopis.bootstrap import build_services
-    from replay.history import render_json, render_text, stream_history
+    from replay.render import render_json, render_text
+    from replay.report import build_report
+
+    stream_id, as_of, effective_on = _history_arguments(args)
+    services = build_services(_settings())
+    try:
+        report = build_report(services.ledger, args.kind, stream_id, as_of=as_of,
+                              effective_on=effective_on)
+        print(render_json(report) if args.format == "json" else render_text(report))
+    finally:
+        services.close()
+
+
+def _history_arguments(args: argparse.Namespace) -> tuple[UUID, datetime | None, date | None]:
+    """Stream id, --as-of and --effective-on, checked before the store is opened."""
+    from replay.as_of import parse_as_of, parse_effective_on
+    from replay.report import IN_FORCE_KINDS
 
     try:
         stream_id = UUID(args.id)
     except ValueError:
         raise CliError(f"{args.id!r} is not a UUID") from None
-    services = build_services(_settings())
+    as_of_text: str | None = getattr(args, "as_of", None)
+    effective_text: str | None = getattr(args, "effective_on", None)
     try:
-        entries = stream_history(services.ledger, stream_id)
-        if not entries:
-            raise CliError(f"{args.kind} {stream_id} is not in the ledger", EXIT_REFUSED)
-        print(render_json(entries) if args.format == "json" else render_text(entries))
-    finally:
-        services.close()
+        as_of = None if as_of_text is None else parse_as_of(as_of_text)
+        effective_on = None if effective_text is None else parse_effective_on(effective_text)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if effective_on is not None and args.kind not in IN_FORCE_KINDS:
+        raise CliError(f"--effective-on answers for a learner or an organisation, "
+                       f"not a {args.kind}")
+    return stream_id, as_of, effective_on
 
 
 def cmd_demo_show(args: argparse.Namespace) -> None:
@@ -150,9 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(func=cmd_demo_show)
 
-    history = sub.add_parser("history", help="full history of a stream")
+    history = sub.add_parser("history", help="full history of a stream, as of any moment")
     history.add_argument("kind", choices=("learner", "organisation", "gradebook"))
     history.add_argument("id")
+    history.add_argument("--as-of", metavar="TIME",
+                         help="show the record as it stood at this recorded time (ISO 8601, "
+                              "e.g. 2026-10-10T23:59:59Z; no offset means UTC)")
+    history.add_argument("--effective-on", metavar="DATE",
+                         help="also say what was in force on this business date (YYYY-MM-DD) "
+                              "according to that record: a learner's placement, an "
+                              "organisation's details")
     history.add_argument("--format", choices=("text", "json"), default="text")
     history.set_defaults(func=cmd_history)
 
@@ -161,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     events = docs.add_parser("events", help="write the events catalogue")
     events.add_argument("--out", default="docs/events.md")
     events.set_defaults(func=cmd_docs_events)
+    from letopis.cli_projections import register as register_projections
+
+    register_projections(sub, _settings)
     return parser
 
 
@@ -168,9 +199,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     # The pool logs each failed connection attempt; the user gets one clear line instead.
     logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
-    func: Callable[[argparse.Namespace], None] = args.func
+    func: Callable[[argparse.Namespace], int | None] = args.func
     try:
-        func(args)
+        code = func(args)
+        if code:
+            return code
+    except UnknownProjection as error:
+        print(f"letopis: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except CliError as error:
         print(f"letopis: {error}", file=sys.stderr)
         return error.code
