@@ -92,6 +92,24 @@ def cmd_status(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    (projection,) = _pick([args.name])
+    with _engine(settings) as engine:
+        if engine.store.state(projection.name) is None:
+            raise UnknownProjection(f"{projection.name} has never run: "
+                                    "run `letopis projections run` first")
+        report = engine.verify(projection)
+    if report.ok:
+        print(f"{projection.name}: rebuilt up to position {report.position} and identical to "
+              f"the live model (checksum {report.live_checksum[:16]})")
+        return 0
+    print(f"letopis: {projection.name} differs from a rebuild up to position "
+          f"{report.position}: live {report.live_checksum[:16]} vs rebuilt "
+          f"{report.rebuilt_checksum[:16]}; first differing keys: "
+          f"{', '.join(report.differing_keys[:10])}", file=sys.stderr)
+    return 3
+
+
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     (projection,) = _pick([args.name])
     if args.table not in projection.tables:
@@ -123,6 +141,9 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     rebuild.set_defaults(func=bind(cmd_rebuild))
     cmds.add_parser("status", help="position, lag and state of each").set_defaults(
         func=bind(cmd_status))
+    verify = cmds.add_parser("verify", help="rebuild into a scratch copy and compare")
+    verify.add_argument("name")
+    verify.set_defaults(func=bind(cmd_verify))
     show = cmds.add_parser("show", help="print one row of a read model")
     show.add_argument("name")
     show.add_argument("table")

@@ -62,10 +62,16 @@ class ProjectionStore(ABC):
         """Point the reader views at `generation` and retire the previous one, atomically."""
 
     @abstractmethod
+    def drop_generation(self, projection: Projection, generation: int) -> None:
+        """Remove an inactive generation's tables and state (a scratch build)."""
+
+    @abstractmethod
     def read(self, name: str, table: str, key: str) -> Row | None: ...
 
     @abstractmethod
-    def scan(self, name: str, table: str) -> list[tuple[str, Row]]: ...
+    def scan(self, name: str, table: str, generation: int | None = None
+             ) -> list[tuple[str, Row]]:
+        """All rows of a table, by key: the live view, or a given generation's table."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -200,14 +206,26 @@ class PostgresProjectionStore(ProjectionStore):
                         f"DROP TABLE IF EXISTS {self._t(physical(projection.name, table, old))}"
                         .encode())
 
+    def drop_generation(self, projection: Projection, generation: int) -> None:
+        with self.conn.transaction():
+            for table in projection.tables:
+                self.conn.execute(f"DROP TABLE IF EXISTS "
+                                  f"{self._t(physical(projection.name, table, generation))}"
+                                  .encode())
+            self.conn.execute(f"DELETE FROM {self._q}.projection_state WHERE name = %s AND "
+                              "generation = %s AND NOT active".encode(),
+                              (projection.name, generation))
+
     def read(self, name: str, table: str, key: str) -> Row | None:
         row = self.conn.execute(f"SELECT doc FROM {self._t(view(name, table))} WHERE key = %s"
                                 .encode(), (key,)).fetchone()
         return None if row is None else dict(row[0])
 
-    def scan(self, name: str, table: str) -> list[tuple[str, Row]]:
+    def scan(self, name: str, table: str, generation: int | None = None
+             ) -> list[tuple[str, Row]]:
+        source = view(name, table) if generation is None else physical(name, table, generation)
         rows = self.conn.execute(
-            f"SELECT key, doc FROM {self._t(view(name, table))} ORDER BY key".encode()).fetchall()
+            f"SELECT key, doc FROM {self._t(source)} ORDER BY key".encode()).fetchall()
         return [(r[0], dict(r[1])) for r in rows]
 
     def close(self) -> None:
@@ -314,13 +332,28 @@ class SQLiteProjectionStore(ProjectionStore):
             self.conn.execute("ROLLBACK")
             raise
 
+    def drop_generation(self, projection: Projection, generation: int) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in projection.tables:
+                self.conn.execute(f"DROP TABLE IF EXISTS "
+                                  f"{self._t(physical(projection.name, table, generation))}")
+            self.conn.execute("DELETE FROM proj_state WHERE name = ? AND generation = ? "
+                              "AND NOT active", (projection.name, generation))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
     def read(self, name: str, table: str, key: str) -> Row | None:
         row = self.conn.execute(f"SELECT doc FROM {self._t(view(name, table))} WHERE key = ?",
                                 (key,)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def scan(self, name: str, table: str) -> list[tuple[str, Row]]:
-        rows = self.conn.execute(f"SELECT key, doc FROM {self._t(view(name, table))} "
+    def scan(self, name: str, table: str, generation: int | None = None
+             ) -> list[tuple[str, Row]]:
+        source = view(name, table) if generation is None else physical(name, table, generation)
+        rows = self.conn.execute(f"SELECT key, doc FROM {self._t(source)} "
                                  "ORDER BY key").fetchall()
         return [(k, dict(json.loads(d))) for k, d in rows]
 

@@ -163,3 +163,23 @@ def test_read_your_writes(ledger: Ledger, engine: Engine) -> None:
     row = engine.store.read("organisation_registry", "organisations", str(UUID(int=1)))
     assert row is not None
     assert row["closure_reason"] == "merged"
+
+
+def test_verify_finds_a_row_altered_behind_the_engine(ledger: Ledger, engine: Engine) -> None:
+    write_history(ledger, 1, 4)
+    engine.catch_up(ORGANISATION_REGISTRY)
+    report = engine.verify(ORGANISATION_REGISTRY)
+    assert report.ok
+    assert report.position == ledger.recorder.max_notification_id()
+    key = str(UUID(int=2))
+    row = engine.store.read("organisation_registry", "organisations", key)
+    assert row is not None
+    state = engine.store.state("organisation_registry")
+    assert state is not None
+    engine.store.write_page("organisation_registry", state.generation,
+                            {"organisations": {key: ({**row, "short_name": "forged"}, 1)}},
+                            state.position)
+    report = engine.verify(ORGANISATION_REGISTRY)
+    assert not report.ok
+    assert report.differing_keys == [f"organisations:{key}"]
+    assert [s.generation for s in engine.store.states()] == [state.generation]  # scratch gone
