@@ -77,7 +77,7 @@ class Runner:
                               basis=BasisDocument("order", str(self.n), date(2026, 9, 1))
                               if basis else None)
 
-    def run(self, op: tuple[object, ...]) -> None:  # noqa: C901 - one branch per command
+    def run(self, op: tuple[object, ...]) -> None:
         name, *args = op
         try:
             if name == "register_org":
