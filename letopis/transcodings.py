@@ -33,18 +33,27 @@ class DataclassAsDict(Transcoding):
         self.type = cls
         self.name = f"letopis.{cls.__name__}"
         self._fields = [f.name for f in dataclasses.fields(cls)]
+        self._enums: dict[str, type[Enum] | None] | None = None
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self._fields}
 
+    def _enum_fields(self) -> dict[str, type[Enum] | None]:
+        # Resolved on first use (forward references need their modules loaded), then cached:
+        # resolving type hints per decode would dominate the cost of reading events.
+        if self._enums is None:
+            hints = typing.get_type_hints(self.type)
+            self._enums = {name: _enum_class(hints[name]) for name in self._fields}
+        return self._enums
+
     def decode(self, data: Any) -> Any:
         assert isinstance(data, dict)
-        hints = typing.get_type_hints(self.type)
+        enums = self._enum_fields()
         values: dict[str, Any] = {}
         for name, value in data.items():
-            if name not in hints:
+            if name not in enums:
                 continue  # a field removed in a later version: ignore
-            enum_cls = _enum_class(hints[name])
+            enum_cls = enums[name]
             if enum_cls is not None and value is not None and not isinstance(value, Enum):
                 value = enum_cls(value)
             values[name] = value
