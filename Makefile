@@ -33,6 +33,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.append --events 6000 --writers 1 4 --repeat 3
+	$(BIN)/python -m bench.projections --events 1000000 --library-events 20000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
