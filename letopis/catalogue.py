@@ -79,7 +79,8 @@ def render_markdown() -> str:
         "",
         "| field | where it lives | meaning |",
         "|---|---|---|",
-        "| event id | `(stream_id, version)`; as a UUID: uuid5 of both (replay issue) | identity |",
+        "| event id | `replay.event_id.event_id(stream_id, version)`: uuid5 of `<stream>/<version>` "
+        "| identity |",
         "| stream id, version | `originator_id`, `originator_version` | aggregate and its order |",
         "| global position | store column `position` (after commit) | one order over all domains |",
         "| recorded_at | `timestamp` and `meta.recorded_at` (aware UTC, injected clock) | when |",
