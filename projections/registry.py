@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.digital_profile import DIGITAL_PROFILE
+from projections.learner_history import LEARNER_HISTORY
 from projections.organisation_registry import ORGANISATION_REGISTRY
 
-PROJECTIONS: dict[str, Projection] = {p.name: p for p in (ORGANISATION_REGISTRY,)}
+PROJECTIONS: dict[str, Projection] = {
+    p.name: p for p in (ORGANISATION_REGISTRY, LEARNER_HISTORY, DIGITAL_PROFILE)
+}

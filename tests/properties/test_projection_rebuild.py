@@ -20,13 +20,11 @@ from domain.envelope import Actor, BasisDocument, Role
 from domain.errors import DomainError
 from domain.gradebook_values import MarkKind, MarkValue, Scale
 from domain.learner_values import EducationLevel
-from letopis.bootstrap import Services
+from letopis.bootstrap import Services, build_services
 from letopis.clock import FixedClock
-from letopis.ledger import CommandContext, Ledger
-from letopis.services.learners import LearnerService
-from letopis.services.marks import MarkService
-from letopis.services.organisations import OrganisationService
-from letopis.store import init_store, open_store
+from letopis.ledger import CommandContext
+from letopis.settings import Settings
+from letopis.store import init_store
 from projections.memory import fold_events
 from projections.registry import PROJECTIONS
 from projections.runner import build_engine
@@ -134,10 +132,10 @@ class Runner:
 def test_live_equals_rebuild_equals_memory(kind: str, commands: list[tuple[object, ...]],
                                            page_size: int) -> None:
     with a_store(kind) as (url, schema):
-        store = open_store(url, schema)
-        ledger = Ledger(store, FixedClock(START))
-        services = Services(ledger, OrganisationService(ledger), LearnerService(ledger),
-                            MarkService(ledger))
+        services = build_services(Settings(database_url=url, database_schema=schema),
+                                  FixedClock(START))
+        ledger = services.ledger
+        store = ledger.store
         engine, close = build_engine(ledger, url, schema, page_size=page_size)
         try:
             runner = Runner(services)
