@@ -21,6 +21,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/letopis db init
 	$(BIN)/letopis demo generate --learners 200 --years 1 --seed 7
+	$(BIN)/letopis projections run
 	$(BIN)/letopis demo show --seed 7 --learner 0
 	@echo "(the HTTP API arrives with its issue; until then make run prints a learner's history)"
 
