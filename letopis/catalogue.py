@@ -14,12 +14,43 @@ from dataclasses import dataclass
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from domain import envelope, gradebook, learner, organisation
+from domain import (
+    acceptance,
+    acceptance_protocol,
+    appeal,
+    certificate,
+    certificate_group,
+    certificate_values,
+    claim,
+    commission,
+    contract,
+    envelope,
+    exam,
+    funding_accounts,
+    gradebook,
+    learner,
+    money,
+    organisation,
+    payment,
+    programme,
+)
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
     organisation.Organisation,
     learner.Learner,
     gradebook.Gradebook,
+    commission.Commission,
+    exam.Exam,
+    exam.ExamParticipation,
+    appeal.Appeal,
+    acceptance.AcceptanceCampaign,
+    acceptance_protocol.AcceptanceProtocol,
+    certificate_group.CertificateGroup,
+    certificate.Certificate,
+    programme.Programme,
+    contract.Contract,
+    claim.Claim,
+    payment.Payment,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -30,6 +61,17 @@ VALUE_TYPES: tuple[type, ...] = (
     *organisation.VALUE_TYPES,
     *learner.VALUE_TYPES,
     *gradebook.VALUE_TYPES,
+    *commission.VALUE_TYPES,
+    *exam.VALUE_TYPES,
+    *appeal.VALUE_TYPES,
+    *acceptance.VALUE_TYPES,
+    *acceptance_protocol.VALUE_TYPES,
+    *money.VALUE_TYPES,
+    *funding_accounts.VALUE_TYPES,
+    *certificate_values.VALUE_TYPES,
+    *contract.VALUE_TYPES,
+    *claim.VALUE_TYPES,
+    *payment.VALUE_TYPES,
 )
 
 
@@ -79,8 +121,8 @@ def render_markdown() -> str:
         "",
         "| field | where it lives | meaning |",
         "|---|---|---|",
-        "| event id | `replay.event_id.event_id(stream_id, version)`: uuid5 of `<stream>/<version>` "
-        "| identity |",
+        "| event id | `replay.event_id.event_id(stream_id, version)`: "
+        "uuid5 of `<stream>/<version>` | identity |",
         "| stream id, version | `originator_id`, `originator_version` | aggregate and its order |",
         "| global position | store column `position` (after commit) | one order over all domains |",
         "| recorded_at | `timestamp` and `meta.recorded_at` (aware UTC, injected clock) | when |",

@@ -1,0 +1,190 @@
+"""Monthly claim run on PostgreSQL: advance claims for N active contracts.
+
+    python -m bench.claims --contracts 50000 --per-claim 500 --claims-per-tx 4
+
+Setup (not timed): one payer, N / per-claim providers with a programme each, a certificate
+group, N funded certificates each with an active September–December contract, written in
+batches. Timed: the September advance-claim run. Each transaction submits `claims-per-tx`
+claims (one per provider) through `FundingClaimService.submit_many`: one Claim stream opened and
+submitted per provider, one `MonthCharged` per contract on its certificate. The contracts and
+certificates of a transaction are read in two bulk queries (not one query per stream) and
+handed to the service as `preloaded`; their versions still guard the save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import psycopg
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import StoredEvent
+
+from domain.certificate import Certificate
+from domain.certificate_values import CertificateKind, ChargeKind, leg
+from domain.contract import Contract
+from domain.envelope import Actor, Meta, Role
+from domain.money import Unit, months_between
+from domain.organisation import OrganisationDetails, OrganisationKind
+from letopis.ledger import CommandContext, Ledger
+from letopis.services.certificates import CertificateService
+from letopis.services.funding_claims import ClaimRequest, FundingClaimService
+from letopis.services.organisations import OrganisationService
+from letopis.store import init_store, open_store
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+FINANCE = Actor(user_id="bench", role=Role.FINANCE)
+SEPTEMBER = date(2026, 9, 1)
+MONTHS = months_between(SEPTEMBER, date(2026, 12, 1))
+PRICE, NORMATIVE, NOMINAL = 500_000, 400_000, 3_000_000
+DETAILS = OrganisationDetails(
+    full_name="Организация дополнительного образования", short_name="ОДО",
+    kind=OrganisationKind.ADDITIONAL_EDUCATION, inn="7707083893", ogrn="1027700132195",
+    municipality="Оренбург", legal_address="ул. Ленина, 1", actual_address="ул. Ленина, 1")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 9, 1, 8, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(microseconds=1)
+        return self.now
+
+
+def uid(*parts: object) -> UUID:
+    return uuid5(NAMESPACE_URL, "letopis-bench/" + "/".join(map(str, parts)))
+
+
+def ctx(command_id: str, on: date = SEPTEMBER) -> CommandContext:
+    return CommandContext(actor=FINANCE, command_id=command_id, effective_on=on)
+
+
+def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def setup(ledger: Ledger, contracts: int, per_claim: int, batch: int) -> list[list[UUID]]:
+    """Write the region; returns the contract ids of each provider."""
+    organisations, certificates = OrganisationService(ledger), CertificateService(ledger)
+    organisations.register(ctx("payer"), uid("payer"), DETAILS)
+    certificates.establish_group(ctx("group"), municipality="Оренбург", year=2026,
+                                 nominal=NOMINAL, unit=Unit.ROUBLES, max_certificates=contracts,
+                                 max_nominal_sum=NOMINAL * contracts)
+    providers = (contracts + per_claim - 1) // per_claim
+    for p in range(providers):
+        organisations.register(ctx(f"provider/{p}"), uid("provider", p), DETAILS)
+        certificates.certify_programme(
+            ctx(f"programme/{p}"), programme_id=uid("programme", p),
+            provider_id=uid("provider", p), title="Робототехника", unit=Unit.ROUBLES,
+            price_per_month=PRICE, normative_price=NORMATIVE)
+    for numbers in chunks(range(contracts), batch):
+        def action(meta: Meta, numbers: Sequence[int] = numbers) -> list[Aggregate]:
+            group = certificates.group("Оренбург", 2026)
+            written: list[Aggregate] = [group]
+            for n in numbers:
+                provider = n // per_claim
+                certificate = Certificate.issue(number=f"{n:010d}", learner_id=uid("learner", n),
+                                                kind=CertificateKind.FUNDING,
+                                                municipality="Оренбург", meta=meta)
+                group.admit(certificate_id=certificate.id, meta=meta)
+                certificate.credit_nominal(year=2026, amount=NOMINAL, unit=Unit.ROUBLES,
+                                           transfer_id=leg(certificate.id, "opening/2026"),
+                                           meta=meta)
+                contract = Contract.request(
+                    contract_id=uid("contract", n), certificate_id=certificate.id,
+                    programme_id=uid("programme", provider), provider_id=uid("provider", provider),
+                    group_name="Группа 1", first_month=SEPTEMBER, last_month=MONTHS[-1],
+                    price_per_month=PRICE, certificate_share=NORMATIVE, meta=meta)
+                contract.confirm(meta=meta)
+                contract.activate(meta=meta)
+                certificate.reserve_for_contract(
+                    contract_id=contract.id, months=MONTHS, unit=Unit.ROUBLES,
+                    certificate_share=NORMATIVE, price_per_month=PRICE,
+                    operation_id=contract.id, meta=meta)
+                written += [certificate, contract]
+            return written
+
+        ledger.execute(ctx(f"setup/{numbers[0]}"), "bench_setup", {"from": numbers[0]}, action)
+    return [[uid("contract", n) for n in range(p * per_claim, min(contracts, (p + 1) * per_claim))]
+            for p in range(providers)]
+
+
+def bulk_load(ledger: Ledger, conn: psycopg.Connection, schema: str,
+              stream_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+    """Many aggregates from one query (the recorder reads one stream per query)."""
+    rows = conn.execute(
+        f'SELECT stream_id, version, topic, state FROM "{schema}".events '
+        "WHERE stream_id = ANY(%s) ORDER BY stream_id, version", (list(stream_ids),)).fetchall()
+    aggregates: dict[UUID, Aggregate] = {}
+    for stream_id, version, topic, state in rows:
+        event = ledger.mapper.to_domain_event(StoredEvent(stream_id, version, topic, bytes(state)))
+        aggregates[stream_id] = event.mutate(aggregates.get(stream_id))  # type: ignore[assignment]
+    return aggregates
+
+
+def claim_run(ledger: Ledger, url: str, schema: str, providers: list[list[UUID]],
+              claims_per_tx: int) -> tuple[float, float]:
+    """The advance-claim run; returns (seconds loading, seconds deciding and saving)."""
+    service = FundingClaimService(ledger)
+    loading = deciding = 0.0
+    with psycopg.connect(url) as conn:
+        for first in range(0, len(providers), claims_per_tx):
+            batch = range(first, min(len(providers), first + claims_per_tx))
+            started = time.perf_counter()
+            contract_ids = [c for p in batch for c in providers[p]]
+            preloaded = bulk_load(ledger, conn, schema, contract_ids)
+            certificate_ids = [a.certificate_id for a in preloaded.values()
+                               if isinstance(a, Contract)]
+            preloaded.update(bulk_load(ledger, conn, schema, certificate_ids))
+            conn.rollback()
+            loaded = time.perf_counter()
+            requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
+                                     SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
+            service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests,
+                                preloaded=preloaded)
+            loading += loaded - started
+            deciding += time.perf_counter() - loaded
+    return loading, deciding
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--contracts", type=int, default=50_000)
+    parser.add_argument("--per-claim", type=int, default=500, help="contracts per provider")
+    parser.add_argument("--claims-per-tx", type=int, default=4)
+    parser.add_argument("--setup-batch", type=int, default=500)
+    parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    args = parser.parse_args(argv)
+    schema = f"bench_claims_{int(time.time())}"
+    init_store(args.url, schema)
+    store = open_store(args.url, schema)
+    ledger = Ledger(store, Clock())
+    try:
+        started = time.perf_counter()
+        providers = setup(ledger, args.contracts, args.per_claim, args.setup_batch)
+        setup_events = store.count_events()
+        print(f"setup: {setup_events} events in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        loading, deciding = claim_run(ledger, args.url, schema, providers, args.claims_per_tx)
+        elapsed = time.perf_counter() - started
+        events = store.count_events() - setup_events
+        print(f"claim run: {args.contracts} contracts, {len(providers)} claims, "
+              f"{args.claims_per_tx} claims per transaction")
+        print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
+              f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
+              f"{events / deciding:,.0f} events/s)")
+    finally:
+        store.close()
+        if not args.keep:
+            with psycopg.connect(args.url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE'.encode())
+
+
+if __name__ == "__main__":
+    main()
