@@ -8,7 +8,7 @@ new. The same seed always gives the same region.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -24,6 +24,7 @@ from letopis.ledger import CommandContext
 SUBJECTS = ("Русский язык", "Математика", "Литература", "История", "Физическая культура")
 MUNICIPALITIES = ("Оренбург", "Орск", "Бузулук", "Новотроицк")
 FIRST_YEAR = 2025
+DEMO_CONTENT_VERSION = 2  # 1: organisations, learners, marks; 2: + exams, appeals, acceptance
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
 
 
@@ -52,7 +53,10 @@ class DemoPlan:
 
     @property
     def marker(self) -> str:
-        return self.command_id("complete", self.learners, self.years, self.weeks_of_marks)
+        # Bumped when the demo gains a domain: a store loaded by an older version is topped
+        # up (every command is idempotent) rather than reported as already loaded.
+        return self.command_id("complete", self.learners, self.years, self.weeks_of_marks,
+                               f"v{DEMO_CONTENT_VERSION}")
 
 
 def _inn(rng: random.Random) -> str:
@@ -101,9 +105,11 @@ class DemoGenerator:
             start = FIRST_YEAR + year_index
             for n in range(self.plan.learners):
                 self._learner_year(n, start, year_index, schools)
+        for extend in _extensions():
+            extend(self)
         self.s.organisations.record_licence(
             self._ctx(date(FIRST_YEAR, 9, 1), "complete", self.plan.learners, self.plan.years,
-                      self.plan.weeks_of_marks),
+                      self.plan.weeks_of_marks, f"v{DEMO_CONTENT_VERSION}"),
             schools[0], Licence(number="Л035-01212-56/00000001", issued_on=date(2015, 3, 2),
                                 issued_by="Министерство образования Оренбургской области"))
         return self.commands
@@ -184,6 +190,13 @@ class DemoGenerator:
                     mark_id=self.plan.uuid("quarter", n, subject, start), kind=MarkKind.PERIOD,
                     value=MarkValue(Scale.FIVE_POINT, str(quarter_mark)),
                     period=Period(PeriodKind.QUARTER, 1))
+
+
+def _extensions() -> list[Callable[[DemoGenerator], None]]:
+    """Other domains' additions to the demo region, in order."""
+    from letopis.demo_exams import extend_demo as exams
+
+    return [exams]
 
 
 def _lessons(start: int, weeks: int) -> Iterator[date]:
