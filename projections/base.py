@@ -48,6 +48,13 @@ class Projection:
     folds: tuple[Fold, ...]
     version: int = 1  # bump when a fold changes meaning: `letopis projections rebuild` then
     description: str = ""
+    # Stored-topic prefixes of the events the folds read (e.g. "domain.learner:Learner.").
+    # Other events are passed over without being decoded; the position still advances.
+    # Empty means every event. Keep historical (renamed) topics here too.
+    topics: tuple[str, ...] = ()
+
+    def reads(self, topic: str) -> bool:
+        return not self.topics or topic.startswith(self.topics)
 
     def __post_init__(self) -> None:
         # Names become SQL identifiers: keep them to a safe alphabet.

@@ -93,6 +93,7 @@ DIGITAL_PROFILE = Projection(
            Fold(PROFILES, _profile_key, _apply_profile),
            SUBJECT_MARKS_FOLD, CLASS_AVERAGES_FOLD, SCHOOL_AVERAGES_FOLD),
     description="learner's digital profile: study history, marks, class and school averages",
+    topics=("domain.learner:Learner.", "domain.gradebook:Gradebook."),
 )
 
 

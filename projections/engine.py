@@ -124,7 +124,8 @@ class Engine:
             notifications = self._page(position, stop)
             if not notifications:
                 break
-            events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
+                      if projection.reads(n.topic)]
             rows = self._fold_page(projection, generation, events)
             position = notifications[-1].id
             self.store.write_page(projection.name, generation, rows.changes, position)

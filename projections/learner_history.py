@@ -185,6 +185,7 @@ LEARNER_HISTORY = Projection(
     folds=(Fold(ORGANISATIONS, _organisation_key, _apply_organisation),
            Fold(LEARNERS, _learner_key, _apply_learner)),
     description="every learner's study path: enrolments, transfers, leavings, cancellations",
+    topics=("domain.organisation:Organisation.", "domain.learner:Learner."),
 )
 
 

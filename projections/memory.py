@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from eventsourcing.utils import get_topic
+
 from projections.base import Event, Projection, Row, keys_of
 
 Tables = dict[str, dict[str, Row]]
@@ -21,6 +23,8 @@ class MemoryRows:
 def apply_event(projection: Projection, tables: Tables, event: Event) -> None:
     """Run every fold of `projection` over one event, updating `tables` in place."""
     rows = MemoryRows(tables)
+    if not projection.reads(get_topic(type(event))):
+        return
     for fold in projection.folds:
         table = tables.setdefault(fold.table, {})
         for key in keys_of(fold.key(event, rows)):

@@ -63,4 +63,5 @@ ORGANISATION_REGISTRY = Projection(
     name="organisation_registry",
     folds=(Fold("organisations", _key, _apply),),
     description="public registry card of every organisation",
+    topics=("domain.organisation:Organisation.",),
 )
