@@ -129,7 +129,7 @@ class Engine:
             rows = self._fold_page(projection, generation, events)
             position = notifications[-1].id
             self.store.write_page(projection.name, generation, rows.changes, position)
-            processed += len(events)
+            processed += len(notifications)  # positions passed, folded or not
             pages += 1
         return processed
 

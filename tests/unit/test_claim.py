@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from domain.calendar_ru import RUSSIA
 from domain.certificate_values import ChargeKind
 from domain.claim import (
     Claim,
@@ -126,3 +127,14 @@ def test_only_the_authorised_organisation_decides_a_claim() -> None:
         NotTheAuthorisedOrganisation)
     given(submitted).when(lambda c: c.reject(reason="x", meta=make_meta())).then_raises(
         NotTheAuthorisedOrganisation)
+
+
+def test_the_advance_working_day_follows_a_production_calendar() -> None:
+    january = date(2026, 1, 1)
+    claim = claim_for(ChargeKind.ADVANCE, january)
+    on_5_january = make_meta(effective_on=date(2026, 1, 5))
+    # Monday to Friday alone would accept 5 January; the holidays run until 11 January.
+    assert claim.require_can_submit(RULES, [CONTRACT], on_5_january) == 1
+    given(claim).when(lambda c: c.require_can_submit(
+        RULES, [CONTRACT], on_5_january, RUSSIA.is_working_day)).then_raises(
+        ClaimTooEarly, match="2026-01-13")
