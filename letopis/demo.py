@@ -24,7 +24,8 @@ from letopis.ledger import CommandContext
 SUBJECTS = ("Русский язык", "Математика", "Литература", "История", "Физическая культура")
 MUNICIPALITIES = ("Оренбург", "Орск", "Бузулук", "Новотроицк")
 FIRST_YEAR = 2025
-DEMO_CONTENT_VERSION = 2  # 1: organisations, learners, marks; 2: + exams, appeals, acceptance
+# 1: organisations, learners, marks; 2: + exams, appeals, acceptance; 3: + personalised funding
+DEMO_CONTENT_VERSION = 3
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
 
 
@@ -195,8 +196,9 @@ class DemoGenerator:
 def _extensions() -> list[Callable[[DemoGenerator], None]]:
     """Other domains' additions to the demo region, in order."""
     from letopis.demo_exams import extend_demo as exams
+    from letopis.demo_finance import extend_demo as finance
 
-    return [exams]
+    return [exams, finance]
 
 
 def _lessons(start: int, weeks: int) -> Iterator[date]:
