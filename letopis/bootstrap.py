@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from domain.calendar_ru import RUSSIA
+from letopis.calendars import load_calendar
 from letopis.clock import Clock, system_clock
 from letopis.ledger import Ledger
 from letopis.services.acceptance import AcceptanceService
@@ -21,24 +21,17 @@ from letopis.store import open_store
 
 @dataclass
 class Services:
+    """Every application service over one ledger."""
+
     ledger: Ledger
     organisations: OrganisationService
     learners: LearnerService
     marks: MarkService
-    # Built from the ledger with the shipped calendar (a region may replace them with its own):
-    # callers that construct Services by hand need not know about them.
-    commissions: CommissionService = field(init=False)
-    exams: ExamService = field(init=False)
-    acceptance: AcceptanceService = field(init=False)
-    certificates: CertificateService = field(init=False)
-    funding_claims: FundingClaimService = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.commissions = CommissionService(self.ledger)
-        self.exams = ExamService(self.ledger, RUSSIA)
-        self.acceptance = AcceptanceService(self.ledger, RUSSIA)
-        self.certificates = CertificateService(self.ledger)
-        self.funding_claims = FundingClaimService(self.ledger)
+    commissions: CommissionService
+    exams: ExamService
+    acceptance: AcceptanceService
+    certificates: CertificateService
+    funding_claims: FundingClaimService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -47,5 +40,15 @@ class Services:
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     store = open_store(settings.database_url, settings.database_schema, settings.pool_size)
     ledger = Ledger(store, clock)
-    return Services(ledger, OrganisationService(ledger), LearnerService(ledger),
-                    MarkService(ledger))
+    calendar = load_calendar(settings.calendar_file)
+    return Services(
+        ledger=ledger,
+        organisations=OrganisationService(ledger),
+        learners=LearnerService(ledger),
+        marks=MarkService(ledger),
+        commissions=CommissionService(ledger),
+        exams=ExamService(ledger, calendar),
+        acceptance=AcceptanceService(ledger, calendar),
+        certificates=CertificateService(ledger),
+        funding_claims=FundingClaimService(ledger),
+    )

@@ -16,6 +16,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from pydantic import ValidationError
 
 from domain.errors import DomainError
+from letopis.calendars import CalendarFileError
 from letopis.cli_projections import UnknownProjection
 from letopis.settings import Settings
 from letopis.store import StoreUrlError, init_store
@@ -204,6 +205,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         code = func(args)
         if code:
             return code
+    except CalendarFileError as error:
+        print(f"letopis: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except UnknownProjection as error:
         print(f"letopis: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,3 +18,8 @@ class Settings(BaseSettings):
     database_schema: str = Field(default="letopis", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
                                  description="PostgreSQL schema holding the store")
     pool_size: int = Field(default=4, ge=1, le=64)
+    calendar_file: Path | None = Field(
+        default=None,
+        description="a region's production calendar (format: docs/exams.md); "
+                    "default: the shipped federal calendar of Russia",
+    )
