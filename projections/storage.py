@@ -159,15 +159,18 @@ class PostgresProjectionStore(ProjectionStore):
         with self.conn.transaction():
             for table, rows in changes.items():
                 t = self._t(physical(name, table, generation))
-                upserts = [(k, json.dumps(r), p) for k, (r, p) in rows.items() if r is not None]
+                upserts = [{"key": k, "doc": r, "position": p}
+                           for k, (r, p) in rows.items() if r is not None]
                 deletes = [k for k, (r, _) in rows.items() if r is None]
                 if upserts:
-                    keys, docs, positions = zip(*upserts, strict=True)
+                    # One JSON document for the whole page: text arrays of JSON would be
+                    # escaped element by element on the client, which dominated the cost.
                     self.conn.execute(
-                        f"INSERT INTO {t} (key, doc, position) SELECT * FROM "
-                        f"unnest(%s::text[], %s::jsonb[], %s::bigint[]) ON CONFLICT (key) DO "
-                        f"UPDATE SET doc = EXCLUDED.doc, position = EXCLUDED.position".encode(),
-                        (list(keys), list(docs), list(positions)))
+                        f"INSERT INTO {t} (key, doc, position) SELECT key, doc, position FROM "
+                        f"jsonb_to_recordset(%s::jsonb) AS r(key text, doc jsonb, position bigint)"
+                        f" ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
+                        f"position = EXCLUDED.position".encode(),
+                        (json.dumps(upserts),))
                 if deletes:
                     self.conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(), (deletes,))
             self.conn.execute(
