@@ -1,0 +1,119 @@
+"""Shared pieces of the `financial_registry` read model: the funding event classes, and
+double-entry postings over plain JSON account maps.
+
+Accounts are named as `domain.funding_accounts.Account` prints them (`"free:2026"`,
+`"reserve:<contract id>"`); a balance is credits minus debits in minor units (kopecks, or
+hundredths of an hour), exactly as `Accounts.post` keeps them, zero balances included.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.certificate import Certificate
+from domain.certificate_group import CertificateGroup
+from domain.claim import Claim
+from domain.contract import Contract
+from domain.payment import Payment
+from projections.base import Row
+
+# @event-generated classes are invisible to mypy; look them up once, by their stable names.
+CertIssued: type[Any] = getattr(Certificate, "Issued")  # noqa: B009
+CertKindChanged: type[Any] = getattr(Certificate, "KindChanged")  # noqa: B009
+CertSuspended: type[Any] = getattr(Certificate, "Suspended")  # noqa: B009
+CertResumed: type[Any] = getattr(Certificate, "Resumed")  # noqa: B009
+CertClosed: type[Any] = getattr(Certificate, "Closed")  # noqa: B009
+NominalCredited: type[Any] = getattr(Certificate, "NominalCredited")  # noqa: B009
+YearExpired: type[Any] = getattr(Certificate, "YearExpired")  # noqa: B009
+ContractReserved: type[Any] = getattr(Certificate, "ContractReserved")  # noqa: B009
+ReserveReleased: type[Any] = getattr(Certificate, "ReserveReleased")  # noqa: B009
+MonthCharged: type[Any] = getattr(Certificate, "MonthCharged")  # noqa: B009
+MonthSettled: type[Any] = getattr(Certificate, "MonthSettled")  # noqa: B009
+ChargeReversed: type[Any] = getattr(Certificate, "ChargeReversed")  # noqa: B009
+
+GroupEstablished: type[Any] = getattr(CertificateGroup, "Established")  # noqa: B009
+GroupAdmitted: type[Any] = getattr(CertificateGroup, "CertificateAdmitted")  # noqa: B009
+
+ContractRequested: type[Any] = getattr(Contract, "Requested")  # noqa: B009
+ContractConfirmed: type[Any] = getattr(Contract, "Confirmed")  # noqa: B009
+ContractActivated: type[Any] = getattr(Contract, "Activated")  # noqa: B009
+ContractRefused: type[Any] = getattr(Contract, "Refused")  # noqa: B009
+ContractTerminated: type[Any] = getattr(Contract, "Terminated")  # noqa: B009
+
+ClaimOpened: type[Any] = getattr(Claim, "Opened")  # noqa: B009
+ClaimSubmitted: type[Any] = getattr(Claim, "Submitted")  # noqa: B009
+ClaimApproved: type[Any] = getattr(Claim, "Approved")  # noqa: B009
+ClaimRejected: type[Any] = getattr(Claim, "Rejected")  # noqa: B009
+ClaimPaid: type[Any] = getattr(Claim, "PaymentRecorded")  # noqa: B009
+
+PaymentRecorded: type[Any] = getattr(Payment, "Recorded")  # noqa: B009
+
+CERTIFICATE_EVENTS: tuple[type[Any], ...] = (
+    CertIssued, CertKindChanged, CertSuspended, CertResumed, CertClosed, NominalCredited,
+    YearExpired, ContractReserved, ReserveReleased, MonthCharged, MonthSettled, ChargeReversed)
+# Certificate events about one contract: they carry `contract_id`.
+CONTRACT_MONEY_EVENTS: tuple[type[Any], ...] = (
+    ContractReserved, ReserveReleased, MonthCharged, MonthSettled, ChargeReversed)
+CONTRACT_EVENTS: tuple[type[Any], ...] = (
+    ContractRequested, ContractConfirmed, ContractActivated, ContractRefused, ContractTerminated)
+CLAIM_EVENTS: tuple[type[Any], ...] = (
+    ClaimOpened, ClaimSubmitted, ClaimApproved, ClaimRejected, ClaimPaid)
+
+# Account kinds keyed by a year (the others are keyed by a contract or a claim id).
+YEAR_KINDS = ("nominal", "free", "expired")
+
+
+def transfers_of(event: Any) -> tuple[Any, ...]:
+    """The transfers an event posts, in order (`transfer` may be None, `transfers` empty)."""
+    many = getattr(event, "transfers", None)
+    if many is not None:
+        return tuple(many)
+    one = getattr(event, "transfer", None)
+    return () if one is None else (one,)
+
+
+def post(accounts: Row, transfers: tuple[Any, ...], key: str | None = None) -> Row:
+    """A new account map with `transfers` posted (only accounts keyed `key`, when given)."""
+    new = dict(accounts)
+    for transfer in transfers:
+        for account, sign in ((transfer.debit, -1), (transfer.credit, 1)):
+            if key is None or account.key == key:
+                name = str(account)
+                new[name] = new.get(name, 0) + sign * transfer.amount
+    return new
+
+
+def transfer_year(transfer: Any, event: Any) -> int:
+    """The nominal year a transfer's money belongs to: from its year-keyed account, else from
+    the contract-month the event is about (a contract stays within its nominal's year)."""
+    for account in (transfer.debit, transfer.credit):
+        if account.kind.value in YEAR_KINDS:
+            return int(account.key)
+    month: date | None = getattr(event, "month", None)
+    if month is None:  # ContractReserved: its schedule's months
+        month = event.schedule[0].month
+    assert month is not None
+    return month.year
+
+
+def month_name(month: date) -> str:
+    """A month as readers name it: "2026-09"."""
+    return f"{month:%Y-%m}"
+
+
+def escape(part: str) -> str:
+    return part.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def pair_key(first: str, month: str) -> str:
+    """`"{first}|{YYYY-MM}"`, a `|` or `\\` in `first` escaped (a municipality is free text)."""
+    return f"{escape(first)}|{month}"
+
+
+def effective_on(event: Any) -> str:
+    return str(event.meta.effective_on.isoformat())
+
+
+def recorded_at(event: Any) -> str:
+    return str(event.meta.recorded_at.isoformat())

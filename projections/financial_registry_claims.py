@@ -1,0 +1,175 @@
+"""`financial_registry` tables of the claim side: `claims`, `payments`, `provider_months`.
+
+A claim row keeps the claim's accounts (claimed → payable → paid) as the aggregate posts them,
+its current revision's lines and every revision's outcome. `provider_months` sums a provider's
+claims of one month by kind; later claim events carry only the claim id, so its key function
+finds the provider and month in the claim's row, and the row remembers each claim's figures (a
+rejection does not say how much it rejected).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.base import Event, Fold, Row, Rows
+from projections.financial_registry_accounts import (
+    CLAIM_EVENTS,
+    ClaimApproved,
+    ClaimOpened,
+    ClaimPaid,
+    ClaimRejected,
+    ClaimSubmitted,
+    PaymentRecorded,
+    effective_on,
+    month_name,
+    pair_key,
+    post,
+    recorded_at,
+    transfers_of,
+)
+
+CLAIMS = "claims"
+PAYMENTS = "payments"
+PROVIDER_MONTHS = "provider_months"
+
+SUMS = ("submitted", "approved", "paid", "unpaid", "rejected")
+
+
+# claims
+
+
+def _claim_key(event: Event, _rows: Rows) -> str | None:
+    return str(event.originator_id) if isinstance(event, CLAIM_EVENTS) else None
+
+
+def _claim_figures(accounts: Row, claim_id: str) -> Row:
+    payable = int(accounts.get(f"payable:{claim_id}", 0))
+    paid = int(accounts.get(f"paid:{claim_id}", 0))
+    return {"approved": payable + paid, "paid": paid, "unpaid": payable}
+
+
+def _decided(row: Row, event: Any, decision: str, reason: str | None) -> list[Row]:
+    revisions = list(row["revisions"])
+    if revisions:
+        revisions[-1] = {**revisions[-1], "decision": decision,
+                         "decided_on": effective_on(event), "reason": reason}
+    return revisions
+
+
+def _apply_claim(row: Row | None, event: Event) -> Row | None:
+    claim_id = str(event.originator_id)
+    if isinstance(event, ClaimOpened):
+        return {"claim_id": claim_id, "kind": event.kind.value,
+                "payer_id": str(event.payer_id), "provider_id": str(event.provider_id),
+                "month": month_name(event.month), "status": None, "revision": 0,
+                "opened_on": effective_on(event), "lines": [], "amount": 0,
+                "approved": 0, "paid": 0, "unpaid": 0, "accounts": {}, "revisions": [],
+                "payments": [], "version": event.originator_version}
+    if row is None:  # a claim is opened before anything else happens to it
+        return None
+    new = {**row, "version": event.originator_version}
+    if isinstance(event, ClaimSubmitted):
+        lines = [{"contract_id": str(line.contract_id),
+                  "certificate_id": str(line.certificate_id), "claimed": line.claimed,
+                  "amount": line.amount} for line in event.lines]
+        revision = {"revision": event.revision, "amount": event.amount, "lines": len(lines),
+                    "submitted_on": effective_on(event), "submitted_at": recorded_at(event),
+                    "decision": None, "decided_on": None, "reason": None}
+        return {**new, "status": "submitted", "revision": event.revision, "lines": lines,
+                "amount": event.amount, "revisions": [*row["revisions"], revision]}
+    if isinstance(event, ClaimApproved):
+        new |= {"status": "approved", "revisions": _decided(row, event, "approved", None)}
+    elif isinstance(event, ClaimRejected):
+        return {**new, "status": "rejected",
+                "revisions": _decided(row, event, "rejected", event.reason)}
+    elif isinstance(event, ClaimPaid):
+        new["payments"] = [*row["payments"], {
+            "payment_id": str(event.transfer.transfer_id), "amount": event.transfer.amount,
+            "effective_on": effective_on(event)}]
+    accounts = post(row["accounts"], transfers_of(event))
+    return {**new, "accounts": accounts, **_claim_figures(accounts, claim_id)}
+
+
+# payments
+
+
+def _payment_key(event: Event, _rows: Rows) -> str | None:
+    return str(event.originator_id) if isinstance(event, PaymentRecorded) else None
+
+
+def _party(party: Any) -> Row:
+    return {"organisation_id": str(party.organisation_id), "name": party.name,
+            "inn": party.inn, "account_number": party.account_number}
+
+
+def _apply_payment(_row: Row | None, event: Event) -> Row | None:
+    order: Any = event.order  # type: ignore[attr-defined]
+    return {"payment_id": str(event.originator_id),
+            "claim_id": str(event.claim_id),  # type: ignore[attr-defined]
+            "number": order.number, "dated": order.dated.isoformat(), "amount": order.amount,
+            "payer": _party(order.payer), "payee": _party(order.payee),
+            "purpose": order.purpose, "effective_on": effective_on(event),
+            "recorded_at": recorded_at(event)}
+
+
+# provider × month
+
+
+def provider_month_key(provider_id: str, month: str) -> str:
+    """`"{provider id}|{YYYY-MM}"`: the key of a `provider_months` row."""
+    return pair_key(provider_id, month)
+
+
+def _provider_month_key(event: Event, rows: Rows) -> str | None:
+    if isinstance(event, ClaimOpened):
+        return provider_month_key(str(event.provider_id), month_name(event.month))
+    if not isinstance(event, CLAIM_EVENTS):
+        return None
+    claim = rows.get(CLAIMS, str(event.originator_id))
+    return None if claim is None else provider_month_key(claim["provider_id"], claim["month"])
+
+
+def _sums(claims: Row, kind: str | None) -> Row:
+    sums = dict.fromkeys(SUMS, 0)
+    for claim in claims.values():
+        if kind is not None and claim["kind"] != kind:
+            continue
+        if claim["status"] == "submitted":
+            sums["submitted"] += claim["amount"]
+        elif claim["status"] == "rejected":
+            sums["rejected"] += claim["amount"]
+        sums["approved"] += claim["approved"]
+        sums["paid"] += claim["paid"]
+    sums["unpaid"] = sums["approved"] - sums["paid"]
+    return sums
+
+
+def _apply_provider_month(row: Row | None, event: Event) -> Row | None:
+    claim_id = str(event.originator_id)
+    if isinstance(event, ClaimOpened):
+        base: Row = row if row is not None else {
+            "provider_id": str(event.provider_id), "month": month_name(event.month),
+            "claims": {}}
+        claim: Row = {"kind": event.kind.value, "payer_id": str(event.payer_id),
+                      "status": None, "amount": 0, "approved": 0, "paid": 0}
+    else:
+        if row is None or claim_id not in row["claims"]:
+            return row
+        base, claim = row, dict(row["claims"][claim_id])
+        if isinstance(event, ClaimSubmitted):
+            claim |= {"status": "submitted", "amount": event.amount}
+        elif isinstance(event, ClaimApproved):
+            approved = 0 if event.transfer is None else event.transfer.amount
+            claim |= {"status": "approved", "approved": claim["approved"] + approved}
+        elif isinstance(event, ClaimRejected):
+            claim["status"] = "rejected"
+        elif isinstance(event, ClaimPaid):
+            claim["paid"] += event.transfer.amount
+    claims = {**base["claims"], claim_id: claim}
+    return {**base, "claims": claims, "advance": _sums(claims, "advance"),
+            "final": _sums(claims, "final"), "total": _sums(claims, None)}
+
+
+CLAIMS_FOLD = Fold(CLAIMS, _claim_key, _apply_claim)
+PAYMENTS_FOLD = Fold(PAYMENTS, _payment_key, _apply_payment)
+PROVIDER_MONTHS_FOLD = Fold(PROVIDER_MONTHS, _provider_month_key, _apply_provider_month)
