@@ -152,6 +152,22 @@ def claim_run(ledger: Ledger, url: str, schema: str, providers: list[list[UUID]]
     return loading, deciding
 
 
+def financial_registry_catch_up(ledger: Ledger, url: str, schema: str) -> None:
+    """The financial registry rebuilt from position 0 over everything above (projections issue)."""
+    from projections.financial_registry import FINANCIAL_REGISTRY
+    from projections.runner import build_engine
+
+    engine, close = build_engine(ledger, url, schema)
+    try:
+        started = time.perf_counter()
+        processed = engine.rebuild(FINANCIAL_REGISTRY)
+        elapsed = time.perf_counter() - started
+        print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
+              f"{processed / elapsed:,.0f} events/s")
+    finally:
+        close()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=DEFAULT_URL)
@@ -179,11 +195,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
               f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
               f"{events / deciding:,.0f} events/s)")
+        financial_registry_catch_up(ledger, args.url, schema)
     finally:
         store.close()
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA "{schema}" CASCADE'.encode())
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_proj" CASCADE'.encode())
 
 
 if __name__ == "__main__":
