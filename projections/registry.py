@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.commission_reports import COMMISSION_REPORTS
 from projections.digital_profile import DIGITAL_PROFILE
+from projections.financial_registry import FINANCIAL_REGISTRY
 from projections.learner_history import LEARNER_HISTORY
 from projections.organisation_registry import ORGANISATION_REGISTRY
 
 PROJECTIONS: dict[str, Projection] = {
-    p.name: p for p in (ORGANISATION_REGISTRY, LEARNER_HISTORY, DIGITAL_PROFILE)
+    p.name: p for p in (ORGANISATION_REGISTRY, LEARNER_HISTORY, DIGITAL_PROFILE,
+                        FINANCIAL_REGISTRY, COMMISSION_REPORTS)
 }
