@@ -60,11 +60,13 @@ class _KeyProbe:
     def __init__(self, cache: PageRows) -> None:
         self.cache = cache
         self.asked: set[tuple[str, str]] = set()
+        self.misses = 0  # reads of rows not loaded yet: the key computed from them may change
 
     def get(self, table: str, key: str) -> Row | None:
         if (table, key) in self.cache.loaded:
             return self.cache.loaded[(table, key)]
         self.asked.add((table, key))
+        self.misses += 1
         return None
 
 
@@ -137,20 +139,24 @@ class Engine:
                    events: list[tuple[int, Event]]) -> PageRows:
         rows = PageRows(self.store, projection.name, generation)
         # Prefetch in rounds: keys that depend on other rows become known once those are loaded.
+        # Only key functions that asked for a row not yet loaded are evaluated again.
+        pending = [(event, fold) for _, event in events for fold in projection.folds]
         for _ in range(3):
             probe = _KeyProbe(rows)
             wanted: set[tuple[str, str]] = set()
-            for _, event in events:
-                for fold in projection.folds:
-                    try:
-                        keys = keys_of(fold.key(event, probe))
-                    except Exception:  # noqa: S112 - the real pass reports errors
-                        continue
-                    wanted.update((fold.table, k) for k in keys)
-            wanted |= probe.asked
-            before = len(rows.loaded)
-            rows.prefetch(wanted)
-            if len(rows.loaded) == before:
+            unresolved = []
+            for event, fold in pending:
+                misses_before = probe.misses
+                try:
+                    keys = keys_of(fold.key(event, probe))
+                except Exception:  # noqa: S112 - the real pass reports errors
+                    continue
+                wanted.update((fold.table, k) for k in keys)
+                if probe.misses > misses_before:
+                    unresolved.append((event, fold))
+            rows.prefetch(wanted | probe.asked)
+            pending = unresolved
+            if not pending:
                 break
         for position, event in events:
             try:
