@@ -215,12 +215,14 @@ class PostgresRecorder(LedgerRecorder):
     def command_outcome(self, command_id: str) -> CommandOutcome | None:
         with self.pool.connection() as conn:
             row = conn.execute(
-                f"SELECT result FROM {self._s}.commands WHERE command_id = %s".encode(),
+                f"SELECT result, positions FROM {self._s}.commands WHERE command_id = %s"
+                .encode(),
                 (command_id,),
             ).fetchone()
         if row is None:
             return None
-        stored = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+        stored = json.loads(row[0])
+        stored["positions"] = list(row[1])
         return CommandOutcome.from_stored(command_id, stored)
 
     def put_personal_data(self, learner_id: UUID, data: bytes) -> None:

@@ -29,7 +29,8 @@ def schema_ddl(schema: str) -> list[str]:
         )""",
         f"""CREATE TABLE IF NOT EXISTS {s}.commands (
             command_id text PRIMARY KEY,
-            result jsonb NOT NULL,
+            result text NOT NULL,  -- JSON, stored as sent: no parsing on the append path
+            positions bigint[] NOT NULL,
             recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
         )""",
         f"""CREATE TABLE IF NOT EXISTS {s}.personal_data (
@@ -67,9 +68,8 @@ def schema_ddl(schema: str) -> list[str]:
                 SELECT positions[i], tx, stream_ids[i], versions[i], topics[i], states[i]
                 FROM generate_subscripts(stream_ids, 1) AS i;
                 IF p_command_id IS NOT NULL THEN
-                    INSERT INTO {s}.commands (command_id, result)
-                    VALUES (p_command_id, p_command_result::jsonb
-                            || jsonb_build_object('positions', to_jsonb(positions)));
+                    INSERT INTO {s}.commands (command_id, result, positions)
+                    VALUES (p_command_id, p_command_result, positions);
                 END IF;
                 RETURN QUERY SELECT unnest(positions);
             END
