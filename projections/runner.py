@@ -11,11 +11,9 @@ import psycopg
 from letopis.ledger import Ledger
 from letopis.store.notifier import NOTIFY_CHANNEL
 from projections.engine import Engine
-from projections.storage import (
-    PostgresProjectionStore,
-    ProjectionStore,
-    SQLiteProjectionStore,
-)
+from projections.storage import ProjectionStore
+from projections.storage_postgres import PostgresProjectionStore
+from projections.storage_sqlite import SQLiteProjectionStore
 
 
 def open_projection_store(database_url: str, schema: str) -> ProjectionStore:

@@ -1,0 +1,147 @@
+"""Projection tables in PostgreSQL: schema `<store schema>_proj` (see projections/storage.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import psycopg
+
+from projections.base import Projection, Row
+from projections.storage import (
+    PROJECTION_LOCK_KEY,
+    Changes,
+    ProjectionState,
+    ProjectionStore,
+    physical,
+    state_from_row,
+    view,
+)
+
+
+class PostgresProjectionStore(ProjectionStore):
+    def __init__(self, conninfo: str, store_schema: str) -> None:
+        self.schema = f"{store_schema}_proj"
+        self.conn = psycopg.connect(conninfo, autocommit=True)
+        self._q = f'"{self.schema}"'
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
+            self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self._q}".encode())
+            self.conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._q}.projection_state ("
+                "name text, generation int, active boolean NOT NULL, position bigint NOT NULL, "
+                "state text NOT NULL, error text, updated_at timestamptz NOT NULL DEFAULT now(), "
+                "PRIMARY KEY (name, generation))".encode())
+
+    def _t(self, name: str) -> str:
+        return f'{self._q}."{name}"'
+
+    def ensure(self, projection: Projection, generation: int, *, active: bool) -> None:
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
+            for table in projection.tables:
+                t = self._t(physical(projection.name, table, generation))
+                self.conn.execute(f"CREATE TABLE IF NOT EXISTS {t} (key text PRIMARY KEY, "
+                                  "doc jsonb NOT NULL, position bigint NOT NULL)".encode())
+                if active:
+                    v = self._t(view(projection.name, table))
+                    self.conn.execute(f"CREATE OR REPLACE VIEW {v} AS "
+                                      f"SELECT key, doc, position FROM {t}".encode())
+            self.conn.execute(
+                f"INSERT INTO {self._q}.projection_state (name, generation, active, position, "
+                "state) VALUES (%s, %s, %s, 0, %s) ON CONFLICT DO NOTHING".encode(),
+                (projection.name, generation, active, "running" if active else "building"))
+
+    def states(self) -> list[ProjectionState]:
+        rows = self.conn.execute(
+            f"SELECT name, generation, active, position, state, error, updated_at "
+            f"FROM {self._q}.projection_state ORDER BY name, generation".encode()).fetchall()
+        return [state_from_row(r) for r in rows]
+
+    def load(self, name: str, generation: int, table: str, keys: Iterable[str]) -> dict[str, Row]:
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT key, doc FROM {self._t(physical(name, table, generation))} "
+            f"WHERE key = ANY(%s)".encode(), (wanted,)).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def write_page(self, name: str, generation: int, changes: Changes, position: int) -> None:
+        with self.conn.transaction():
+            for table, rows in changes.items():
+                t = self._t(physical(name, table, generation))
+                upserts = [{"key": k, "doc": r, "position": p}
+                           for k, (r, p) in rows.items() if r is not None]
+                deletes = [k for k, (r, _) in rows.items() if r is None]
+                if upserts:
+                    # One JSON document for the whole page: text arrays of JSON would be
+                    # escaped element by element on the client, which dominated the cost.
+                    self.conn.execute(
+                        f"INSERT INTO {t} (key, doc, position) SELECT key, doc, position FROM "
+                        f"jsonb_to_recordset(%s::jsonb) AS r(key text, doc jsonb, position bigint)"
+                        f" ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
+                        f"position = EXCLUDED.position".encode(),
+                        (json.dumps(upserts),))
+                if deletes:
+                    self.conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(), (deletes,))
+            self.conn.execute(
+                f"UPDATE {self._q}.projection_state SET position = %s, updated_at = now(), "
+                "error = NULL, state = CASE WHEN active THEN 'running' ELSE 'building' END "
+                "WHERE name = %s AND generation = %s".encode(), (position, name, generation))
+
+    def mark_failed(self, name: str, generation: int, position: int, error: str) -> None:
+        self.conn.execute(
+            f"UPDATE {self._q}.projection_state SET state = 'failed', error = %s, "
+            "updated_at = now() WHERE name = %s AND generation = %s".encode(),
+            (f"at position {position}: {error}", name, generation))
+
+    def activate(self, projection: Projection, generation: int) -> None:
+        retired: list[int] = []
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
+            for table in projection.tables:
+                t = self._t(physical(projection.name, table, generation))
+                v = self._t(view(projection.name, table))
+                self.conn.execute(f"CREATE OR REPLACE VIEW {v} AS "
+                                  f"SELECT key, doc, position FROM {t}".encode())
+            rows = self.conn.execute(
+                f"SELECT generation FROM {self._q}.projection_state WHERE name = %s AND "
+                "generation <> %s".encode(), (projection.name, generation)).fetchall()
+            retired = [int(r[0]) for r in rows]
+            self.conn.execute(
+                f"DELETE FROM {self._q}.projection_state WHERE name = %s AND generation <> %s"
+                .encode(), (projection.name, generation))
+            self.conn.execute(
+                f"UPDATE {self._q}.projection_state SET active = true, state = 'running' "
+                "WHERE name = %s AND generation = %s".encode(), (projection.name, generation))
+            for old in retired:
+                for table in projection.tables:
+                    self.conn.execute(
+                        f"DROP TABLE IF EXISTS {self._t(physical(projection.name, table, old))}"
+                        .encode())
+
+    def drop_generation(self, projection: Projection, generation: int) -> None:
+        with self.conn.transaction():
+            for table in projection.tables:
+                self.conn.execute(f"DROP TABLE IF EXISTS "
+                                  f"{self._t(physical(projection.name, table, generation))}"
+                                  .encode())
+            self.conn.execute(f"DELETE FROM {self._q}.projection_state WHERE name = %s AND "
+                              "generation = %s AND NOT active".encode(),
+                              (projection.name, generation))
+
+    def read(self, name: str, table: str, key: str) -> Row | None:
+        row = self.conn.execute(f"SELECT doc FROM {self._t(view(name, table))} WHERE key = %s"
+                                .encode(), (key,)).fetchone()
+        return None if row is None else dict(row[0])
+
+    def scan(self, name: str, table: str, generation: int | None = None
+             ) -> list[tuple[str, Row]]:
+        source = view(name, table) if generation is None else physical(name, table, generation)
+        rows = self.conn.execute(
+            f"SELECT key, doc FROM {self._t(source)} ORDER BY key".encode()).fetchall()
+        return [(r[0], dict(r[1])) for r in rows]
+
+    def close(self) -> None:
+        self.conn.close()
