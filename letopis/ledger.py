@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -152,8 +152,6 @@ class Ledger(Application[UUID]):
         positions = tuple(r.notification.id for r in recordings)
         return CommandOutcome(context.command_id, streams, positions, data)
 
-    def with_command_id(self, context: CommandContext, suffix: str) -> CommandContext:
-        return replace(context, command_id=f"{context.command_id}/{suffix}")
 
 
 def _fingerprint(command: str, payload: dict[str, Any]) -> str:

@@ -7,7 +7,6 @@ gap logic. Command outcomes commit in the same transaction as the events.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -81,7 +80,3 @@ class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
 
     def close(self) -> None:
         self.datastore.close()
-
-
-def is_sqlite_error(error: BaseException) -> bool:
-    return isinstance(error, sqlite3.Error)
