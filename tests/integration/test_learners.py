@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -36,6 +35,7 @@ from letopis.ledger import (
 )
 from letopis.services.learners import LearnerService
 from letopis.services.organisations import OrganisationService
+from tests.assertions import refused
 
 LEARNER = UUID(int=100)
 UNKNOWN = UUID(int=999)
@@ -110,19 +110,6 @@ def transfer_to_other(learners: LearnerService, command_id: str = "transfer", *,
 
 def event_names(ledger: Ledger, stream_id: UUID) -> list[str]:
     return [type(e).__qualname__ for e in ledger.events.get(stream_id)]
-
-
-def refused(ledger: Ledger, error: type[DomainError], call: Callable[[str], object],
-            match: str | None = None) -> DomainError:
-    """Run `call(command_id)`, expect exactly `error`, and check that nothing was written."""
-    command_id = "refused"
-    before = ledger.store.count_events()
-    with pytest.raises(error, match=match) as info:
-        call(command_id)
-    assert type(info.value) is error
-    assert ledger.store.count_events() == before
-    assert ledger.store.command_outcome(command_id) is None
-    return info.value
 
 
 # -- happy paths --------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Every refusal is checked twice: it raises its own domain error, and the store is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
@@ -14,13 +13,14 @@ from uuid import UUID, uuid5
 import pytest
 
 from domain.envelope import Actor, Meta, Role
-from domain.errors import DomainError, NotFound
+from domain.errors import NotFound
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkNotFound, MarkOutOfScale, MarkValue, Scale
 from letopis.ledger import CommandContext, CommandIdReused, ConcurrencyConflict, Ledger
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
 from letopis.store.base import CommandOutcome
+from tests.assertions import refused
 
 LEARNER = UUID(int=100)
 UNKNOWN = UUID(int=999)
@@ -66,19 +66,6 @@ def correct(marks: MarkService, command_id: str, corrects: str, value: MarkValue
 
 def stream(subject: str, learner_id: UUID = LEARNER) -> UUID:
     return Gradebook.stream_id(learner_id, subject, YEAR)
-
-
-def refused(ledger: Ledger, error: type[DomainError], call: Callable[[str], object],
-            match: str | None = None) -> DomainError:
-    """Run `call(command_id)`, expect exactly `error`, and check that nothing was written."""
-    command_id = "refused"
-    before = ledger.store.count_events()
-    with pytest.raises(error, match=match) as info:
-        call(command_id)
-    assert type(info.value) is error
-    assert ledger.store.count_events() == before
-    assert ledger.store.command_outcome(command_id) is None
-    return info.value
 
 
 # -- happy paths --------------------------------------------------------------------------------
