@@ -15,6 +15,7 @@ from letopis.services.funding_claims import FundingClaimService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
 from letopis.services.organisations import OrganisationService
+from letopis.services.staff import StaffService
 from letopis.settings import Settings
 from letopis.store import open_store
 
@@ -32,6 +33,7 @@ class Services:
     acceptance: AcceptanceService
     certificates: CertificateService
     funding_claims: FundingClaimService
+    staff: StaffService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -51,4 +53,5 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         acceptance=AcceptanceService(ledger, calendar),
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
+        staff=StaffService(ledger),
     )

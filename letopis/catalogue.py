@@ -18,6 +18,7 @@ from domain import (
     acceptance,
     acceptance_protocol,
     appeal,
+    attestation,
     certificate,
     certificate_group,
     certificate_values,
@@ -33,6 +34,7 @@ from domain import (
     organisation,
     payment,
     programme,
+    staff,
 )
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
@@ -51,6 +53,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     contract.Contract,
     claim.Claim,
     payment.Payment,
+    staff.StaffRegister,
+    attestation.Attestation,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -72,6 +76,8 @@ VALUE_TYPES: tuple[type, ...] = (
     *contract.VALUE_TYPES,
     *claim.VALUE_TYPES,
     *payment.VALUE_TYPES,
+    *staff.VALUE_TYPES,
+    *attestation.VALUE_TYPES,
 )
 
 
