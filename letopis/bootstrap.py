@@ -14,6 +14,7 @@ from letopis.services.exams import ExamService
 from letopis.services.funding_claims import FundingClaimService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
+from letopis.services.olympiads import OlympiadService
 from letopis.services.organisations import OrganisationService
 from letopis.services.staff import StaffService
 from letopis.settings import Settings
@@ -34,6 +35,7 @@ class Services:
     certificates: CertificateService
     funding_claims: FundingClaimService
     staff: StaffService
+    olympiads: OlympiadService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -54,4 +56,5 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
         staff=StaffService(ledger),
+        olympiads=OlympiadService(ledger),
     )

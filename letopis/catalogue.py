@@ -31,6 +31,7 @@ from domain import (
     gradebook,
     learner,
     money,
+    olympiad,
     organisation,
     payment,
     programme,
@@ -55,6 +56,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     payment.Payment,
     staff.StaffRegister,
     attestation.Attestation,
+    olympiad.Olympiad,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -78,6 +80,7 @@ VALUE_TYPES: tuple[type, ...] = (
     *payment.VALUE_TYPES,
     *staff.VALUE_TYPES,
     *attestation.VALUE_TYPES,
+    *olympiad.VALUE_TYPES,
 )
 
 

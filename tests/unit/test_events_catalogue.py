@@ -96,4 +96,13 @@ def test_topics_are_pinned() -> None:
         "domain.attestation:Attestation.Filed": 1,
         "domain.attestation:Attestation.Assessed": 1,
         "domain.attestation:Attestation.Decided": 1,
+        "domain.olympiad:Olympiad.Announced": 1,
+        "domain.olympiad:Olympiad.StagePlanned": 1,
+        "domain.olympiad:Olympiad.StageHeld": 1,
+        "domain.olympiad:Olympiad.ParticipantApplied": 1,
+        "domain.olympiad:Olympiad.ResultRecorded": 1,
+        "domain.olympiad:Olympiad.ResultsRequested": 1,
+        "domain.olympiad:Olympiad.AppealFiled": 1,
+        "domain.olympiad:Olympiad.AppealDecided": 1,
+        "domain.olympiad:Olympiad.ResultsImported": 1,
     }
