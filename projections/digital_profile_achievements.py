@@ -29,7 +29,7 @@ def achievement_learners(event: Event) -> list[str]:
     return []
 
 
-def _entry(event: Event, stage_id: str, level: str, score: str, status: str,
+def _entry(event: Any, stage_id: str, level: str, score: str, status: str,
            imported: bool) -> Row:
     return {"kind": "olympiad", "olympiad_id": str(event.originator_id), "stage_id": stage_id,
             "academic_year": event.academic_year, "subject": event.subject, "stage": level,
@@ -53,8 +53,9 @@ def apply_achievements(achievements: list[Row], learner_id: str, event: Event) -
                     event, str(event.stage.stage_id), event.stage.level.value, row.score,
                     row.status.value, imported=True))
         return achievements
-    entry = _entry(event, str(event.stage_id), event.level.value, event.score,
-                   event.status.value, imported=False)
+    result: Any = event  # ResultRecorded or AppealDecided: both carry the result's fields
+    entry = _entry(result, str(result.stage_id), result.level.value, result.score,
+                   result.status.value, imported=False)
     if isinstance(event, _AppealDecided):
         old = next((a for a in achievements if a["olympiad_id"] == entry["olympiad_id"]
                     and a["stage_id"] == entry["stage_id"]), None)
