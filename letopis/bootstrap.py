@@ -15,6 +15,7 @@ from letopis.services.funding_claims import FundingClaimService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
 from letopis.services.olympiads import OlympiadService
+from letopis.services.organisation_changes import OrganisationChangeService
 from letopis.services.organisations import OrganisationService
 from letopis.services.staff import StaffService
 from letopis.settings import Settings
@@ -36,6 +37,7 @@ class Services:
     funding_claims: FundingClaimService
     staff: StaffService
     olympiads: OlympiadService
+    organisation_changes: OrganisationChangeService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -57,4 +59,5 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         funding_claims=FundingClaimService(ledger),
         staff=StaffService(ledger),
         olympiads=OlympiadService(ledger),
+        organisation_changes=OrganisationChangeService(ledger),
     )

@@ -33,6 +33,7 @@ from domain import (
     money,
     olympiad,
     organisation,
+    organisation_change_request,
     payment,
     programme,
     staff,
@@ -57,6 +58,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     staff.StaffRegister,
     attestation.Attestation,
     olympiad.Olympiad,
+    organisation_change_request.CardEditPolicy,
+    organisation_change_request.OrganisationChangeRequest,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -81,6 +84,7 @@ VALUE_TYPES: tuple[type, ...] = (
     *staff.VALUE_TYPES,
     *attestation.VALUE_TYPES,
     *olympiad.VALUE_TYPES,
+    *organisation_change_request.VALUE_TYPES,
 )
 
 

@@ -105,4 +105,9 @@ def test_topics_are_pinned() -> None:
         "domain.olympiad:Olympiad.AppealFiled": 1,
         "domain.olympiad:Olympiad.AppealDecided": 1,
         "domain.olympiad:Olympiad.ResultsImported": 1,
+        "domain.organisation_change_request:CardEditPolicy.Configured": 1,
+        "domain.organisation_change_request:CardEditPolicy.EditableFieldsChanged": 1,
+        "domain.organisation_change_request:OrganisationChangeRequest.Submitted": 1,
+        "domain.organisation_change_request:OrganisationChangeRequest.Approved": 1,
+        "domain.organisation_change_request:OrganisationChangeRequest.Rejected": 1,
     }
