@@ -107,11 +107,13 @@ class StaffRegister(Aggregate):
         if person_id in self.employees:
             raise AlreadyEmployed(f"{full_name} is already employed here as "
                                   f"{self.employees[person_id].position.title}")
-        self._employee_hired(person_id=person_id, full_name=full_name, position=position,
+        self._employee_hired(organisation_id=self.organisation_id,
+                             person_id=person_id, full_name=full_name, position=position,
                              hiring_order=order, meta=meta, timestamp=meta.recorded_at)
 
     @event("EmployeeHired")
-    def _employee_hired(self, person_id: UUID, full_name: str, position: Position,
+    def _employee_hired(self, organisation_id: UUID,
+                        person_id: UUID, full_name: str, position: Position,
                         hiring_order: BasisDocument, meta: Meta, timestamp: datetime) -> None:
         self.employees[person_id] = Employment(person_id, full_name, position,
                                                meta.effective_on, hiring_order)
@@ -123,11 +125,13 @@ class StaffRegister(Aggregate):
         position.validated()
         if position == current.position:
             raise InvalidInput(f"{current.full_name} already holds this position")
-        self._position_changed(person_id=person_id, position=position, order=order, meta=meta,
+        self._position_changed(organisation_id=self.organisation_id,
+                               person_id=person_id, position=position, order=order, meta=meta,
                                timestamp=meta.recorded_at)
 
     @event("PositionChanged")
-    def _position_changed(self, person_id: UUID, position: Position, order: BasisDocument,
+    def _position_changed(self, organisation_id: UUID,
+                          person_id: UUID, position: Position, order: BasisDocument,
                           meta: Meta, timestamp: datetime) -> None:
         old = self.employees[person_id]
         self.employees[person_id] = Employment(person_id, old.full_name, position, old.hired_on,
@@ -149,11 +153,13 @@ class StaffRegister(Aggregate):
         if held:
             raise StillClassTeacher(f"{employee.full_name} is class teacher of "
                                     f"{', '.join(held)}: replace or unassign first")
-        self._employee_left(person_id=person_id, leaving_order=order, reason=reason, meta=meta,
+        self._employee_left(organisation_id=self.organisation_id,
+                            person_id=person_id, leaving_order=order, reason=reason, meta=meta,
                             timestamp=meta.recorded_at)
 
     @event("EmployeeLeft")
-    def _employee_left(self, person_id: UUID, leaving_order: BasisDocument, reason: str,
+    def _employee_left(self, organisation_id: UUID,
+                       person_id: UUID, leaving_order: BasisDocument, reason: str,
                        meta: Meta, timestamp: datetime) -> None:
         del self.employees[person_id]
 
@@ -174,12 +180,14 @@ class StaffRegister(Aggregate):
                 f"{class_name} has a class teacher for {academic_year} "
                 f"({self.employees[current].full_name if current in self.employees else current})"
                 ": replace them instead")
-        self._class_teacher_assigned(class_name=class_name, academic_year=academic_year,
+        self._class_teacher_assigned(organisation_id=self.organisation_id,
+                                     class_name=class_name, academic_year=academic_year,
                                      person_id=person_id, meta=meta,
                                      timestamp=meta.recorded_at)
 
     @event("ClassTeacherAssigned")
-    def _class_teacher_assigned(self, class_name: str, academic_year: str, person_id: UUID,
+    def _class_teacher_assigned(self, organisation_id: UUID,
+                                class_name: str, academic_year: str, person_id: UUID,
                                 meta: Meta, timestamp: datetime) -> None:
         self.class_teachers[ClassKey(class_name, academic_year)] = person_id
 
@@ -196,12 +204,13 @@ class StaffRegister(Aggregate):
         self.employee(person_id)
         if current == person_id:
             raise InvalidInput(f"{person_id} is already the class teacher of {class_name}")
-        self._class_teacher_replaced(class_name=class_name, academic_year=academic_year,
+        self._class_teacher_replaced(organisation_id=self.organisation_id,
+                                     class_name=class_name, academic_year=academic_year,
                                      previous_person_id=current, person_id=person_id,
                                      reason=reason, meta=meta, timestamp=meta.recorded_at)
 
     @event("ClassTeacherReplaced")
-    def _class_teacher_replaced(self, class_name: str, academic_year: str,
+    def _class_teacher_replaced(self, organisation_id: UUID, class_name: str, academic_year: str,
                                 previous_person_id: UUID, person_id: UUID, reason: str,
                                 meta: Meta, timestamp: datetime) -> None:
         self.class_teachers[ClassKey(class_name, academic_year)] = person_id
@@ -213,12 +222,14 @@ class StaffRegister(Aggregate):
         current = self.class_teachers.get(key)
         if current is None:
             raise NoClassTeacher(f"{class_name} has no class teacher for {academic_year}")
-        self._class_teacher_unassigned(class_name=class_name, academic_year=academic_year,
+        self._class_teacher_unassigned(organisation_id=self.organisation_id,
+                                       class_name=class_name, academic_year=academic_year,
                                        person_id=current, reason=reason, meta=meta,
                                        timestamp=meta.recorded_at)
 
     @event("ClassTeacherUnassigned")
-    def _class_teacher_unassigned(self, class_name: str, academic_year: str, person_id: UUID,
+    def _class_teacher_unassigned(self, organisation_id: UUID,
+                                  class_name: str, academic_year: str, person_id: UUID,
                                   reason: str, meta: Meta, timestamp: datetime) -> None:
         del self.class_teachers[ClassKey(class_name, academic_year)]
 
