@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 OPERATOR = Actor(user_id="demo-operator", role=Role.ADMINISTRATOR)
 OLYMPIAD_ORDER = BasisDocument("order", "01-21/744", date(2025, 9, 3))
 SUBJECT, MAX_SCORE = "Математика", 50
+LYCEUM = "Муниципальное общеобразовательное автономное учреждение «Лицей № 1» г. Оренбург"
+GYMNASIUM = "Муниципальное общеобразовательное автономное учреждение «Гимназия № 1» г. Оренбург"
 _SURNAMES = ("Андреева", "Белова", "Волкова", "Громова", "Денисова", "Егорова", "Жукова",
              "Зайцева", "Ильина", "Козлова", "Лебедева", "Морозова", "Никитина", "Орлова")
 _NAMES = ("Анна Сергеевна", "Ольга Петровна", "Елена Ивановна", "Татьяна Викторовна",
@@ -142,17 +144,20 @@ def _olympiad(g: DemoGenerator, classes: dict[UUID, dict[str, dict[str, list[UUI
 
 
 def _card_changes(g: DemoGenerator) -> None:
+    """The school edits its actual address itself; its renaming goes through requests (the
+    full name only: other demo commands quote the short name)."""
     school = _schools(g)[0]
     user = Actor(user_id="demo-school-1", role=Role.ADMINISTRATOR, organisation_id=school)
     changes = g.s.organisation_changes
     on = date(2025, 10, 1)
     changes.set_editable_fields(g._ctx(on, "card", "policy", actor=OPERATOR),
                                 ("actual_address",))
-    for k, (outcome, name) in enumerate((("approve", "МОАУ «Лицей № 1»"),
-                                         ("reject", "МОАУ «Гимназия № 1»"))):
+    changes.edit_card(g._ctx(on, "card", "edit", actor=user), school,
+                      (FieldChange("actual_address", "г. Оренбург, ул. Советская, д. 1, корп. 2"),))
+    for k, (outcome, name) in enumerate((("approve", LYCEUM), ("reject", GYMNASIUM))):
         request = g.plan.uuid("card-request", k)
         changes.submit_request(g._ctx(on, "card", "request", k, actor=user), request, school,
-                               (FieldChange("short_name", name),), "переименование")
+                               (FieldChange("full_name", name),), "переименование")
         ctx = g._ctx(on, "card", outcome, k, actor=OPERATOR)
         if outcome == "approve":
             changes.approve(ctx, request)

@@ -8,7 +8,7 @@ from domain.olympiad import Olympiad
 from domain.olympiad_values import ResultStatus
 from letopis.bootstrap import build_services
 from letopis.demo import DemoGenerator, DemoPlan, SettableClock
-from letopis.demo_staff import extend_demo
+from letopis.demo_staff import LYCEUM, extend_demo
 from letopis.settings import Settings
 from letopis.store import init_store
 
@@ -42,7 +42,8 @@ def test_demo_has_class_teachers_an_olympiad_and_card_requests(tmp_path: Path) -
         assert all(r.imported for r in past.results.values())
 
         card = services.organisations.get(plan.uuid("organisation", 0)).details
-        assert card.short_name == "МОАУ «Лицей № 1»"  # approved; the second was rejected
+        assert card.full_name == LYCEUM  # approved; the second request was rejected
+        assert card.actual_address.endswith("корп. 2")  # edited directly
 
         extend_demo(DemoGenerator(services, clock, plan))
         assert services.ledger.store.count_events() == count
