@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from domain.attestation import Attestation
@@ -26,7 +27,7 @@ DEC_1 = date(2026, 12, 1)
 
 def decide(outcome: AttestationOutcome = GRANTED, valid_from: date | None = DEC_1,
            valid_until: date | None = date(2031, 12, 1), on: date = DEC_1,
-           with_order: bool = True):  # type: ignore[no-untyped-def]
+           with_order: bool = True) -> Callable[[Attestation], None]:
     return lambda a: a.decide(outcome=outcome, valid_from=valid_from, valid_until=valid_until,
                               meta=meta(on) if with_order else meta(on, basis=None))
 

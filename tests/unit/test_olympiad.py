@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -66,7 +67,7 @@ WINNER, PRIZE, PARTICIPANT = (ResultStatus.WINNER, ResultStatus.PRIZE_WINNER,
 
 
 def result(learner: UUID = ANNA, score: str = "30", status: ResultStatus = PRIZE,
-           stage_id: UUID = SCHOOL_STAGE):  # type: ignore[no-untyped-def]
+           stage_id: UUID = SCHOOL_STAGE) -> Callable[[Olympiad], None]:
     return lambda o: o.record_result(stage_id=stage_id, learner_id=learner, score=score,
                                      status=status, meta=meta(OCT_20))
 
@@ -189,7 +190,8 @@ def past() -> Olympiad:
 
 
 def import_(results: tuple[ImportedResult, ...] | None = None, on: date = date(2026, 9, 5),
-            held_on: date = date(2024, 10, 3), with_basis: bool = True):  # type: ignore[no-untyped-def]
+            held_on: date = date(2024, 10, 3),
+            with_basis: bool = True) -> Callable[[Olympiad], None]:
     return lambda o: o.import_results(
         stage=stage(UUID(int=410), planned_on=held_on), held_on=held_on,
         results=past_results() if results is None else results,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.envelope import Actor, Role
+from domain.envelope import Actor, Meta, Role
 from domain.errors import InvalidInput
 from domain.identifiers import InvalidInn
 from domain.organisation import OrganisationClosed, OrganisationDetails, OrganisationKind
@@ -40,7 +40,7 @@ Approved = getattr(OrganisationChangeRequest, "Approved")  # noqa: B009
 Rejected = getattr(OrganisationChangeRequest, "Rejected")  # noqa: B009
 
 
-def by(actor: Actor):  # type: ignore[no-untyped-def]
+def by(actor: Actor) -> Meta:
     return make_meta(actor=actor, basis=None)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
 from domain.academic_year import InvalidAcademicYear
+from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.organisation import OrganisationClosed
 from domain.staff import StaffRegister
@@ -42,10 +44,11 @@ Replaced = getattr(StaffRegister, "ClassTeacherReplaced")  # noqa: B009
 Unassigned = getattr(StaffRegister, "ClassTeacherUnassigned")  # noqa: B009
 
 
-def hire(person: UUID = SIDOROVA, position: Position = HISTORY_TEACHER, **kw: object):  # type: ignore[no-untyped-def]
-    return lambda r: r.hire(organisation=school(ORG_A), person_id=person,
-                            full_name=str(kw.get("name", "Сидорова Анна Львовна")),
-                            position=position, meta=kw.get("meta", meta()))
+def hire(person: UUID = SIDOROVA, position: Position = HISTORY_TEACHER,
+         name: str = "Сидорова Анна Львовна",
+         with_meta: Meta | None = None) -> Callable[[StaffRegister], None]:
+    return lambda r: r.hire(organisation=school(ORG_A), person_id=person, full_name=name,
+                            position=position, meta=with_meta or meta())
 
 
 # -- register and hiring -----------------------------------------------------------------------
@@ -66,7 +69,7 @@ def test_hiring_is_made_by_an_order_with_position_and_subjects() -> None:
         Hired, state=lambda r: r.employee(SIDOROVA).position == HISTORY_TEACHER)
     assert outcome.event().hiring_order.number == "45-лс"
     assert outcome.aggregate.employee(SIDOROVA).hired_on == date(2026, 8, 25)
-    given(register()).when(hire(meta=meta(basis=None))).then_raises(HiringOrderRequired)
+    given(register()).when(hire(with_meta=meta(basis=None))).then_raises(HiringOrderRequired)
     given(register()).when(hire(IVANOVA)).then_raises(AlreadyEmployed)
     given(register()).when(hire(name=" ")).then_raises(InvalidInput, match="full name")
     given(register()).when(hire(position=Position(""))).then_raises(InvalidInput)
