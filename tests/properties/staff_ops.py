@@ -7,7 +7,13 @@ from datetime import date
 from uuid import UUID
 
 from domain.olympiad import Olympiad
-from domain.olympiad_values import AppealOutcome, ResultStatus, Stage, StageLevel
+from domain.olympiad_values import (
+    AppealOutcome,
+    ImportedResult,
+    ResultStatus,
+    Stage,
+    StageLevel,
+)
 from domain.staff_values import AttestationCategory, AttestationOutcome, Position
 from letopis.bootstrap import Services
 from letopis.ledger import CommandContext
@@ -64,6 +70,13 @@ def run_staff_or_olympiad(s: Services, ctx: Callable[..., CommandContext], n: in
             s.olympiads.apply(ctx(), OLYMPIAD, learner, UUID(int=1), 7)
         s.olympiads.record_result(ctx(), OLYMPIAD, STAGE.stage_id, learner, str(score),
                                   _status(score))
+    elif name == "olympiad_import":
+        learner, score = UUID(int=100 + int(str(args[0]))), int(str(args[1]))
+        held_on = date(2024, 10, 1)
+        past = Stage(UUID(int=7100 + n), StageLevel.MUNICIPAL, "Оренбург", held_on, 50)
+        s.olympiads.import_results(
+            ctx(), "2024/2025", SUBJECT, past, held_on,
+            (ImportedResult(learner, 6, str(score), _status(score)),), "архив")
     elif name == "olympiad_appeal":
         learner, score = UUID(int=100 + int(str(args[0]))), int(str(args[1]))
         appeal = UUID(int=9500 + n)

@@ -55,6 +55,7 @@ command = st.one_of(
     st.tuples(st.just("attest"), st.integers(1, 3), st.integers(1, 3)),
     st.tuples(st.just("olympiad"), st.integers(1, 4), st.integers(0, 50)),
     st.tuples(st.just("olympiad_appeal"), st.integers(1, 4), st.integers(0, 50)),
+    st.tuples(st.just("olympiad_import"), st.integers(1, 4), st.integers(0, 50)),
     st.just(("catch_up",)),
 )
 
