@@ -14,7 +14,10 @@ from letopis.services.exams import ExamService
 from letopis.services.funding_claims import FundingClaimService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
+from letopis.services.olympiads import OlympiadService
+from letopis.services.organisation_changes import OrganisationChangeService
 from letopis.services.organisations import OrganisationService
+from letopis.services.staff import StaffService
 from letopis.settings import Settings
 from letopis.store import open_store
 
@@ -32,6 +35,9 @@ class Services:
     acceptance: AcceptanceService
     certificates: CertificateService
     funding_claims: FundingClaimService
+    staff: StaffService
+    olympiads: OlympiadService
+    organisation_changes: OrganisationChangeService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -51,4 +57,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         acceptance=AcceptanceService(ledger, calendar),
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
+        staff=StaffService(ledger),
+        olympiads=OlympiadService(ledger),
+        organisation_changes=OrganisationChangeService(ledger),
     )

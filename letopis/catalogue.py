@@ -18,6 +18,7 @@ from domain import (
     acceptance,
     acceptance_protocol,
     appeal,
+    attestation,
     certificate,
     certificate_group,
     certificate_values,
@@ -30,9 +31,12 @@ from domain import (
     gradebook,
     learner,
     money,
+    olympiad,
     organisation,
+    organisation_change_request,
     payment,
     programme,
+    staff,
 )
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
@@ -51,6 +55,11 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     contract.Contract,
     claim.Claim,
     payment.Payment,
+    staff.StaffRegister,
+    attestation.Attestation,
+    olympiad.Olympiad,
+    organisation_change_request.CardEditPolicy,
+    organisation_change_request.OrganisationChangeRequest,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -72,6 +81,10 @@ VALUE_TYPES: tuple[type, ...] = (
     *contract.VALUE_TYPES,
     *claim.VALUE_TYPES,
     *payment.VALUE_TYPES,
+    *staff.VALUE_TYPES,
+    *attestation.VALUE_TYPES,
+    *olympiad.VALUE_TYPES,
+    *organisation_change_request.VALUE_TYPES,
 )
 
 

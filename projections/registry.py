@@ -8,8 +8,9 @@ from projections.digital_profile import DIGITAL_PROFILE
 from projections.financial_registry import FINANCIAL_REGISTRY
 from projections.learner_history import LEARNER_HISTORY
 from projections.organisation_registry import ORGANISATION_REGISTRY
+from projections.staff_registry import STAFF_REGISTRY
 
 PROJECTIONS: dict[str, Projection] = {
     p.name: p for p in (ORGANISATION_REGISTRY, LEARNER_HISTORY, DIGITAL_PROFILE,
-                        FINANCIAL_REGISTRY, COMMISSION_REPORTS)
+                        FINANCIAL_REGISTRY, COMMISSION_REPORTS, STAFF_REGISTRY)
 }
