@@ -12,6 +12,7 @@ from letopis.services.certificates import CertificateService
 from letopis.services.commissions import CommissionService
 from letopis.services.exams import ExamService
 from letopis.services.funding_claims import FundingClaimService
+from letopis.services.kindergarten import KindergartenQueueService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
 from letopis.services.organisations import OrganisationService
@@ -32,6 +33,7 @@ class Services:
     acceptance: AcceptanceService
     certificates: CertificateService
     funding_claims: FundingClaimService
+    kindergarten: KindergartenQueueService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -51,4 +53,5 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         acceptance=AcceptanceService(ledger, calendar),
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
+        kindergarten=KindergartenQueueService(ledger),
     )

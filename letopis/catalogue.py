@@ -28,6 +28,8 @@ from domain import (
     exam,
     funding_accounts,
     gradebook,
+    kindergarten_queue,
+    kindergarten_round,
     learner,
     money,
     organisation,
@@ -51,6 +53,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     contract.Contract,
     claim.Claim,
     payment.Payment,
+    kindergarten_queue.KindergartenApplication,
+    kindergarten_round.AllocationRound,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -72,6 +76,7 @@ VALUE_TYPES: tuple[type, ...] = (
     *contract.VALUE_TYPES,
     *claim.VALUE_TYPES,
     *payment.VALUE_TYPES,
+    *kindergarten_queue.VALUE_TYPES,
 )
 
 
