@@ -8,6 +8,7 @@ from letopis.calendars import load_calendar
 from letopis.clock import Clock, system_clock
 from letopis.ledger import Ledger
 from letopis.services.acceptance import AcceptanceService
+from letopis.services.admissions import CollegeAdmissionService, FirstClassService
 from letopis.services.certificates import CertificateService
 from letopis.services.commissions import CommissionService
 from letopis.services.exams import ExamService
@@ -34,6 +35,8 @@ class Services:
     certificates: CertificateService
     funding_claims: FundingClaimService
     kindergarten: KindergartenQueueService
+    first_class: FirstClassService
+    college_admission: CollegeAdmissionService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -54,4 +57,6 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
         kindergarten=KindergartenQueueService(ledger),
+        first_class=FirstClassService(ledger, calendar),
+        college_admission=CollegeAdmissionService(ledger),
     )

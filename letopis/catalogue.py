@@ -22,10 +22,12 @@ from domain import (
     certificate_group,
     certificate_values,
     claim,
+    college_admission,
     commission,
     contract,
     envelope,
     exam,
+    first_class_admission,
     funding_accounts,
     gradebook,
     kindergarten_queue,
@@ -55,6 +57,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     payment.Payment,
     kindergarten_queue.KindergartenApplication,
     kindergarten_round.AllocationRound,
+    first_class_admission.FirstClassAdmission,
+    college_admission.CollegeAdmission,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -77,6 +81,8 @@ VALUE_TYPES: tuple[type, ...] = (
     *claim.VALUE_TYPES,
     *payment.VALUE_TYPES,
     *kindergarten_queue.VALUE_TYPES,
+    *first_class_admission.VALUE_TYPES,
+    *college_admission.VALUE_TYPES,
 )
 
 
