@@ -95,6 +95,9 @@ class KindergartenApplication(Aggregate):
         self._require(ApplicationStatus.REGISTERED, ApplicationStatus.CONFIRMED,
                       ApplicationStatus.SUSPENDED)
         check_terms(terms)
+        if terms.municipality != self.terms.municipality:
+            raise InvalidQueueTerms("queues are municipal: withdraw and apply in "
+                                    f"{terms.municipality} instead")
         if terms == self.terms:
             raise InvalidQueueTerms("the change changes nothing")
         self._changed(terms=terms, applied_at=self.applied_at, meta=meta,
