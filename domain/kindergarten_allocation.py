@@ -45,7 +45,8 @@ class Decision:
     @property
     def reason(self) -> str:
         head = (f"position {self.position}: privilege {self.entry.privilege.value}, "
-                f"applied at {self.entry.applied_at.isoformat()}")
+                f"applied at {self.entry.applied_at.isoformat()}, "
+                f"age group {self.entry.age_group}")
         if self.waiting:
             return f"{head}; wants a place from {self.entry.desired_start.isoformat()}: waits"
         parts = []

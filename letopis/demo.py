@@ -24,8 +24,9 @@ from letopis.ledger import CommandContext
 SUBJECTS = ("Русский язык", "Математика", "Литература", "История", "Физическая культура")
 MUNICIPALITIES = ("Оренбург", "Орск", "Бузулук", "Новотроицк")
 FIRST_YEAR = 2025
-# 1: organisations, learners, marks; 2: + exams, appeals, acceptance; 3: + personalised funding
-DEMO_CONTENT_VERSION = 3
+# 1: organisations, learners, marks; 2: + exams, appeals, acceptance; 3: + personalised funding;
+# 4: + applications and queues (kindergarten round, first-class and college admission)
+DEMO_CONTENT_VERSION = 4
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
 
 
@@ -195,10 +196,11 @@ class DemoGenerator:
 
 def _extensions() -> list[Callable[[DemoGenerator], None]]:
     """Other domains' additions to the demo region, in order."""
+    from letopis.demo_admissions import extend_demo as admissions
     from letopis.demo_exams import extend_demo as exams
     from letopis.demo_finance import extend_demo as finance
 
-    return [exams, finance]
+    return [exams, finance, admissions]
 
 
 def _lessons(start: int, weeks: int) -> Iterator[date]:
