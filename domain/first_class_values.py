@@ -63,7 +63,7 @@ class AdmissionRules:
 
 
 def default_rules(academic_year: str) -> AdmissionRules:
-    """Federal rules (приказ Минпросвещения № 458, п. 17): 1 April–30 June, 6 July–5 September."""
+    """Federal rules (приказ Минпросвещения № 458): 1 April–30 June, 6 July–5 September."""
     year = academic_year_start(academic_year)
     return AdmissionRules(date(year, 4, 1), date(year, 6, 30), date(year, 7, 6),
                           date(year, 9, 5))
