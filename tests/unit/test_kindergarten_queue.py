@@ -220,3 +220,33 @@ def test_a_declined_offer_frees_its_place_for_an_offer_by_hand() -> None:
     given(outcome.aggregate).when(lambda r: r.answer(
         application_id=second.application_id, accepted=True, reason="", meta=meta())
     ).then(Answered)
+
+
+def test_an_offer_is_answered_once_and_only_an_accepted_one_is_enrolled() -> None:
+    on = a_round()
+    offer = on.allocate(queue=(entry(1),), meta=meta()).offers[0]
+    OfferAccepted = getattr(A, "OfferAccepted")  # noqa: B009
+    OfferDeclined = getattr(A, "OfferDeclined")  # noqa: B009
+    Enrolled = getattr(A, "Enrolled")  # noqa: B009
+
+    def offered() -> KindergartenApplication:
+        made = application(1, minutes=1)
+        made.receive_offer(round_id=on.id, offer=offer, meta=meta())
+        return made
+
+    given(application(1, confirmed=False)).when(lambda a: a.receive_offer(
+        round_id=on.id, offer=offer, meta=meta())).then_raises(WrongApplicationStatus)
+    given(application(2)).when(lambda a: a.receive_offer(
+        round_id=on.id, offer=offer, meta=meta())).then_raises(InvalidInput)
+    given(offered).when(lambda a: a.record_enrolment(
+        learner_id=child(1), enrolment_id=child(9), meta=meta())
+    ).then_raises(WrongApplicationStatus)
+    given(offered).when(lambda a: a.decline_offer(reason="далеко", meta=meta())).then(
+        OfferDeclined, state=lambda a: a.status is ApplicationStatus.CONFIRMED and a.offer is None)
+    accepted = offered()
+    given(accepted).when(lambda a: a.accept_offer(meta=meta())).then(OfferAccepted)
+    given(accepted).when(lambda a: a.withdraw(reason="x", meta=meta())
+                         ).then_raises(WrongApplicationStatus)
+    given(accepted).when(lambda a: a.record_enrolment(
+        learner_id=child(1), enrolment_id=child(9), meta=meta())).then(
+        Enrolled, state=lambda a: not a.status.is_active)
