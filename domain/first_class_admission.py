@@ -24,11 +24,11 @@ from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.first_class_values import (
     AdmissionApplicationNotFound,
+    AdmissionDecision,
     AdmissionRules,
     AgeOutOfRange,
     ApplicantCategory,
     ApplicationDecided,
-    Decision,
     DuplicateApplication,
     ExceptionAlreadyGranted,
     NoFreePlaces,
@@ -88,12 +88,13 @@ class FirstClassAdmission(Aggregate):
 
     @property
     def admitted(self) -> int:
-        return sum(1 for a in self.applications.values() if a.decision is Decision.ADMITTED)
+        return sum(1 for a in self.applications.values()
+                   if a.decision is AdmissionDecision.ADMITTED)
 
     def overdue(self, today: date) -> tuple[SchoolApplication, ...]:
         """Applications still undecided after their order deadline."""
         return tuple(a for a in self.applications.values()
-                     if a.decision is Decision.PENDING and a.order_due_by < today)
+                     if a.decision is AdmissionDecision.PENDING and a.order_due_by < today)
 
     # Commands.
 
@@ -108,7 +109,7 @@ class FirstClassAdmission(Aggregate):
                 f"{closes.isoformat()}, not on {received_on.isoformat()}")
         if application_id in self.applications:
             raise DuplicateApplication(f"application {application_id} is already received")
-        if any(a.child_id == child_id and a.decision is not Decision.REFUSED
+        if any(a.child_id == child_id and a.decision is not AdmissionDecision.REFUSED
                for a in self.applications.values()):
             raise DuplicateApplication(f"child {child_id} already applied to this school")
         limits = (self.rules.min_age_months, self.rules.max_age_months)
@@ -135,7 +136,7 @@ class FirstClassAdmission(Aggregate):
     def refuse(self, *, application_id: UUID, reason: RefusalReason, explanation: str,
                meta: Meta) -> None:
         found = self.application(application_id)
-        if found.decision is not Decision.PENDING:
+        if found.decision is not AdmissionDecision.PENDING:
             raise ApplicationDecided(f"application {application_id} is {found.decision.value}")
         if not explanation.strip():
             raise InvalidInput("a refusal explains itself")
@@ -153,7 +154,7 @@ class FirstClassAdmission(Aggregate):
         ordered_on = meta.effective_on
         for application_id in application_ids:
             found = self.application(application_id)
-            if found.decision is not Decision.PENDING:
+            if found.decision is not AdmissionDecision.PENDING:
                 raise ApplicationDecided(f"application {application_id} is "
                                          f"{found.decision.value}")
             if found.category.first_window and ordered_on <= self.rules.first_window_closes:
@@ -186,15 +187,15 @@ class FirstClassAdmission(Aggregate):
     def _refused(self, application_id: UUID, reason: RefusalReason, explanation: str,
                  meta: Meta, timestamp: datetime) -> None:
         self.applications[application_id] = dataclasses.replace(
-            self.applications[application_id], decision=Decision.REFUSED)
+            self.applications[application_id], decision=AdmissionDecision.REFUSED)
 
     @event("AdmissionOrdered")
     def _admission_ordered(self, application_ids: tuple[UUID, ...], class_name: str,
                            late: tuple[UUID, ...], meta: Meta, timestamp: datetime) -> None:
         for application_id in application_ids:
             self.applications[application_id] = dataclasses.replace(
-                self.applications[application_id], decision=Decision.ADMITTED)
+                self.applications[application_id], decision=AdmissionDecision.ADMITTED)
 
 
-VALUE_TYPES: tuple[type, ...] = (ApplicantCategory, RefusalReason, Decision, AdmissionRules,
-                                 SchoolApplication)
+VALUE_TYPES: tuple[type, ...] = (ApplicantCategory, RefusalReason, AdmissionDecision,
+                                 AdmissionRules, SchoolApplication)

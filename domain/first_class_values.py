@@ -75,7 +75,7 @@ def age_in_months(birth_date: date, on: date) -> int:
     return months - (1 if on.day < birth_date.day else 0)
 
 
-class Decision(Enum):
+class AdmissionDecision(Enum):
     PENDING = "pending"
     ADMITTED = "admitted"  # зачислен приказом
     REFUSED = "refused"
@@ -91,7 +91,7 @@ class SchoolApplication:
     age_in_months: int
     received_on: date
     order_due_by: date  # the last working day the admission order may be dated
-    decision: Decision = Decision.PENDING
+    decision: AdmissionDecision = AdmissionDecision.PENDING
 
 
 class OutsideApplicationWindow(RuleViolated):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from domain.college_admission import CollegeAdmission
-from domain.first_class_values import Decision
+from domain.first_class_values import AdmissionDecision
 from domain.kindergarten_round import AllocationRound
 from domain.learner import Learner
 from domain.learner_values import EducationLevel
@@ -43,8 +43,8 @@ def test_demo_adds_a_queue_round_and_admissions_once(tmp_path: Path) -> None:
         school = plan.uuid("organisation", 0)
         admission = services.first_class.admission(school, YEAR)
         decisions = [a.decision for a in admission.applications.values()]
-        assert decisions.count(Decision.ADMITTED) == 5
-        assert decisions.count(Decision.REFUSED) == 1
+        assert decisions.count(AdmissionDecision.ADMITTED) == 5
+        assert decisions.count(AdmissionDecision.REFUSED) == 1
         assert admission.exceptions
 
         college = services.ledger.load(

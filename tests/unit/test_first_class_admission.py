@@ -11,10 +11,10 @@ from domain.envelope import BasisDocument
 from domain.errors import InvalidInput
 from domain.first_class_admission import FirstClassAdmission
 from domain.first_class_values import (
+    AdmissionDecision,
     AgeOutOfRange,
     ApplicantCategory,
     ApplicationDecided,
-    Decision,
     DuplicateApplication,
     ExceptionAlreadyGranted,
     NoFreePlaces,
@@ -112,7 +112,7 @@ def test_refusal_carries_its_reason_once() -> None:
                                 reason=RefusalReason.NO_FREE_PLACES,
                                 explanation="все места заняты", meta=make_meta())
     outcome = given(with_apps((1, date(2026, 4, 2), CATCHMENT))).when(refuse).then(
-        Refused, state=lambda a: a.application(app(1)).decision is Decision.REFUSED)
+        Refused, state=lambda a: a.application(app(1)).decision is AdmissionDecision.REFUSED)
     given(outcome.aggregate).when(refuse).then_raises(ApplicationDecided)
 
 
