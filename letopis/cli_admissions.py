@@ -1,9 +1,10 @@
 """`letopis admissions …`: an auditor's questions about the kindergarten queue.
 
-`explain-round` replays an allocation round from its recorded snapshot and declared places,
-says whether the replay reproduces the offers the round recorded, and prints why each
-application got its place or did not. `letopis history allocation-round ID` shows the same
-round's events with their envelopes.
+`queue` prints the queue of a municipality as the record stood at any recorded moment, with
+each application's position at each kindergarten it asks for. `explain-round` replays an
+allocation round from its recorded snapshot and declared places, says whether the replay
+reproduces the offers the round recorded, and prints why each application got its place or did
+not. `letopis history allocation-round ID` shows the same round's events with their envelopes.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def cmd_explain_round(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: Any, settings: SettingsFactory) -> None:
     """Add `admissions` to the top-level parser; handlers get Settings lazily."""
-    parser = sub.add_parser("admissions", help="kindergarten queue: explain allocation rounds")
+    parser = sub.add_parser("admissions",
+                            help="kindergarten queue: positions, explain allocation rounds")
     cmds = parser.add_subparsers(dest="admissions", required=True)
     explain = cmds.add_parser("explain-round", help="replay a round and explain each place")
     explain.add_argument("round", nargs="?", help="the round's stream id")
@@ -95,3 +97,49 @@ def register(sub: Any, settings: SettingsFactory) -> None:
             raise CliError(str(error)) from None
 
     explain.set_defaults(func=run)
+    register_queue(cmds, settings)
+
+
+def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
+    """The queue of a municipality as recorded by --as-of: positions per kindergarten."""
+    from letopis.bootstrap import build_services
+    from replay.as_of import parse_as_of
+    from replay.kindergarten_queue import positions_in, queue_as_of
+
+    try:
+        as_of = None if args.as_of is None else parse_as_of(args.as_of)
+    except ValueError as error:
+        raise AdmissionsArgumentError(str(error)) from None
+    services = build_services(settings)
+    try:
+        queue = queue_as_of(services.ledger, args.municipality, as_of)
+    finally:
+        services.close()
+    when = "now" if as_of is None else f"as recorded by {as_of.isoformat()}"
+    print(f"kindergarten queue of {args.municipality}, {when}: {len(queue)} applications")
+    for (organisation_id, age_group), entries in sorted(positions_in(queue).items()):
+        if args.organisation is not None and organisation_id != args.organisation:
+            continue
+        print(f"  {organisation_id} age group {age_group}:")
+        for position, entry in enumerate(entries, start=1):
+            print(f"    {position:>4}. application {entry.application_id}: privilege "
+                  f"{entry.privilege.value}, queue date {entry.applied_at.isoformat()}, "
+                  f"wants from {entry.desired_start.isoformat()}")
+    return 0
+
+
+def register_queue(cmds: Any, settings: SettingsFactory) -> None:
+    queue = cmds.add_parser("queue", help="queue positions per kindergarten, as of any moment")
+    queue.add_argument("--municipality", required=True)
+    queue.add_argument("--as-of", metavar="TIME", help="recorded time (ISO 8601; default now)")
+    queue.add_argument("--organisation", help="only this kindergarten's queue")
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return cmd_queue(args, settings())
+        except AdmissionsArgumentError as error:
+            from letopis.cli import CliError
+
+            raise CliError(str(error)) from None
+
+    queue.set_defaults(func=run)

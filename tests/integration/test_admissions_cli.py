@@ -4,7 +4,7 @@ temporary SQLite store: an auditor replays a round and reads why each place went
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,3 +74,27 @@ def test_bad_round_arguments_are_one_line_errors(store: str,
     err = capsys.readouterr().err
     assert err.startswith("letopis: refused (not_found)")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_queue_as_of_a_moment_before_and_after_the_round(
+        store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    round_id = str(AllocationRound.stream_id(MUNICIPALITY, HELD_ON))
+    assert run(["history", "allocation-round", round_id, "--format", "json"]) == 0
+    entries = json.loads(capsys.readouterr().out)["events"]
+    allocated_at = datetime.fromisoformat(entries[1]["recorded_at"])
+    just_before = (allocated_at - timedelta(seconds=1)).isoformat()
+    assert run(["admissions", "queue", "--municipality", MUNICIPALITY,
+                "--as-of", just_before]) == 0
+    before = capsys.readouterr().out
+    assert "3 applications" in before
+    assert f"{KG_1} age group 3-4:" in before
+    assert "   1. application" in before
+    assert "privilege sibling" in before.split("   1.")[1]
+    assert run(["admissions", "queue", "--municipality", MUNICIPALITY]) == 0
+    assert "1 applications" in capsys.readouterr().out  # two were offered places
+    assert run(["admissions", "queue", "--municipality", MUNICIPALITY,
+                "--as-of", "2026-02-01T08:00:00Z"]) == 0
+    assert "0 applications" in capsys.readouterr().out
+    assert run(["admissions", "queue", "--municipality", MUNICIPALITY,
+                "--as-of", "yesterday"]) == EXIT_USAGE
+    assert capsys.readouterr().err.startswith("letopis: ")
