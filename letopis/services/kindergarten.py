@@ -8,6 +8,7 @@ enrolment closed it. One history, not two.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -114,34 +115,33 @@ class KindergartenQueueService:
         return self.ledger.execute(context, "change_kindergarten_application",
                                    {"child_id": child_id, **_terms_payload(terms)}, action)
 
-    def _simple(self, context: CommandContext, command: str, child_id: UUID,
-                reason: str | None = None) -> CommandOutcome:
+    def _on(self, context: CommandContext, command: str, child_id: UUID,
+            step: Callable[[KindergartenApplication, Meta], None],
+            reason: str | None = None) -> CommandOutcome:
         def action(meta: Meta) -> list[KindergartenApplication]:
             application = self.application(child_id)
-            if command == "confirm_kindergarten_application":
-                application.confirm(meta=meta)
-            elif command == "resume_kindergarten_application":
-                application.resume(meta=meta)
-            elif command == "suspend_kindergarten_application":
-                application.suspend(reason=reason or "", meta=meta)
-            else:
-                application.withdraw(reason=reason or "", meta=meta)
+            step(application, meta)
             return [application]
 
         return self.ledger.execute(context, command, {"child_id": child_id, "reason": reason},
                                    action)
 
     def confirm(self, context: CommandContext, child_id: UUID) -> CommandOutcome:
-        return self._simple(context, "confirm_kindergarten_application", child_id)
+        """Documents checked: the application enters the queue."""
+        return self._on(context, "confirm_kindergarten_application", child_id,
+                        lambda a, meta: a.confirm(meta=meta))
 
     def suspend(self, context: CommandContext, child_id: UUID, reason: str) -> CommandOutcome:
-        return self._simple(context, "suspend_kindergarten_application", child_id, reason)
+        return self._on(context, "suspend_kindergarten_application", child_id,
+                        lambda a, meta: a.suspend(reason=reason, meta=meta), reason)
 
     def resume(self, context: CommandContext, child_id: UUID) -> CommandOutcome:
-        return self._simple(context, "resume_kindergarten_application", child_id)
+        return self._on(context, "resume_kindergarten_application", child_id,
+                        lambda a, meta: a.resume(meta=meta))
 
     def withdraw(self, context: CommandContext, child_id: UUID, reason: str) -> CommandOutcome:
-        return self._simple(context, "withdraw_kindergarten_application", child_id, reason)
+        return self._on(context, "withdraw_kindergarten_application", child_id,
+                        lambda a, meta: a.withdraw(reason=reason, meta=meta), reason)
 
     # -- allocation rounds ---------------------------------------------------------------------
 
@@ -198,7 +198,8 @@ class KindergartenQueueService:
         def action(meta: Meta) -> list[Aggregate]:
             application = self.application(child_id)
             if application.round_id is None:
-                raise ApplicationNotFound(f"child {child_id} holds no offer")
+                raise WrongApplicationStatus(f"child {child_id}'s application is "
+                                             f"{application.status.value}: it holds no offer")
             found = self.round(application.round_id)
             found.answer(application_id=application.id, accepted=accepted, reason=reason,
                          meta=meta)
