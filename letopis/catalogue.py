@@ -23,12 +23,16 @@ from domain import (
     certificate_group,
     certificate_values,
     claim,
+    college_admission,
     commission,
     contract,
     envelope,
     exam,
+    first_class_admission,
     funding_accounts,
     gradebook,
+    kindergarten_queue,
+    kindergarten_round,
     learner,
     money,
     olympiad,
@@ -60,6 +64,10 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     olympiad.Olympiad,
     organisation_change_request.CardEditPolicy,
     organisation_change_request.OrganisationChangeRequest,
+    kindergarten_queue.KindergartenApplication,
+    kindergarten_round.AllocationRound,
+    first_class_admission.FirstClassAdmission,
+    college_admission.CollegeAdmission,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -85,6 +93,9 @@ VALUE_TYPES: tuple[type, ...] = (
     *attestation.VALUE_TYPES,
     *olympiad.VALUE_TYPES,
     *organisation_change_request.VALUE_TYPES,
+    *kindergarten_queue.VALUE_TYPES,
+    *first_class_admission.VALUE_TYPES,
+    *college_admission.VALUE_TYPES,
 )
 
 

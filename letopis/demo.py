@@ -26,7 +26,8 @@ MUNICIPALITIES = ("Оренбург", "Орск", "Бузулук", "Новот�
 FIRST_YEAR = 2025
 # 1: organisations, learners, marks; 2: + exams, appeals, acceptance; 3: + personalised funding;
 # 4: + staff and class teachers, olympiad, card change requests
-DEMO_CONTENT_VERSION = 4
+# 5: + applications and queues (kindergarten round, first-class and college admission)
+DEMO_CONTENT_VERSION = 5
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
 
 
@@ -196,11 +197,12 @@ class DemoGenerator:
 
 def _extensions() -> list[Callable[[DemoGenerator], None]]:
     """Other domains' additions to the demo region, in order."""
+    from letopis.demo_admissions import extend_demo as admissions
     from letopis.demo_exams import extend_demo as exams
     from letopis.demo_finance import extend_demo as finance
     from letopis.demo_staff import extend_demo as staff
 
-    return [exams, finance, staff]
+    return [exams, finance, staff, admissions]
 
 
 def _lessons(start: int, weeks: int) -> Iterator[date]:
