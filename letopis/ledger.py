@@ -17,12 +17,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    JSONTranscoder,
+    Transcoder,
+)
 
 from domain.envelope import Actor, BasisDocument, Meta
 from domain.errors import DomainError, NotFound, RuleViolated
 from letopis.catalogue import VALUE_TYPES
 from letopis.clock import Clock
+from letopis.fast_transcoder import FastJSONTranscoder
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
 from letopis.transcodings import DateAsISO, register_value_types
 
@@ -77,6 +83,12 @@ class Ledger(Application[UUID]):
     @property
     def store(self) -> LedgerRecorder:
         return self._ledger_recorder
+
+    def construct_transcoder(self) -> Transcoder:
+        # Same stored bytes as the library's JSONTranscoder, decoded several times faster.
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
