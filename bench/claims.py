@@ -7,7 +7,7 @@ group, N funded certificates each with an active September–December contract, 
 batches. Timed: the September advance-claim run. Each transaction submits `claims-per-tx`
 claims (one per provider) through `FundingClaimService.submit_many`: one Claim stream opened and
 submitted per provider, one `MonthCharged` per contract on its certificate. The contracts and
-certificates of a transaction are read in two bulk queries (not one query per stream) and
+certificates of a transaction are read with `Ledger.load_many` (one query for many streams) and
 handed to the service as `preloaded`; their versions still guard the save.
 """
 
@@ -21,7 +21,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import psycopg
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import StoredEvent
 
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateKind, ChargeKind, leg
@@ -114,41 +113,24 @@ def setup(ledger: Ledger, contracts: int, per_claim: int, batch: int) -> list[li
             for p in range(providers)]
 
 
-def bulk_load(ledger: Ledger, conn: psycopg.Connection, schema: str,
-              stream_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
-    """Many aggregates from one query (the recorder reads one stream per query)."""
-    rows = conn.execute(
-        f'SELECT stream_id, version, topic, state FROM "{schema}".events '
-        "WHERE stream_id = ANY(%s) ORDER BY stream_id, version", (list(stream_ids),)).fetchall()
-    aggregates: dict[UUID, Aggregate] = {}
-    for stream_id, version, topic, state in rows:
-        event = ledger.mapper.to_domain_event(StoredEvent(stream_id, version, topic, bytes(state)))
-        aggregates[stream_id] = event.mutate(aggregates.get(stream_id))  # type: ignore[assignment]
-    return aggregates
-
-
-def claim_run(ledger: Ledger, url: str, schema: str, providers: list[list[UUID]],
+def claim_run(ledger: Ledger, providers: list[list[UUID]],
               claims_per_tx: int) -> tuple[float, float]:
     """The advance-claim run; returns (seconds loading, seconds deciding and saving)."""
     service = FundingClaimService(ledger)
     loading = deciding = 0.0
-    with psycopg.connect(url) as conn:
-        for first in range(0, len(providers), claims_per_tx):
-            batch = range(first, min(len(providers), first + claims_per_tx))
-            started = time.perf_counter()
-            contract_ids = [c for p in batch for c in providers[p]]
-            preloaded = bulk_load(ledger, conn, schema, contract_ids)
-            certificate_ids = [a.certificate_id for a in preloaded.values()
-                               if isinstance(a, Contract)]
-            preloaded.update(bulk_load(ledger, conn, schema, certificate_ids))
-            conn.rollback()
-            loaded = time.perf_counter()
-            requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
-                                     SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
-            service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests,
-                                preloaded=preloaded)
-            loading += loaded - started
-            deciding += time.perf_counter() - loaded
+    for first in range(0, len(providers), claims_per_tx):
+        batch = range(first, min(len(providers), first + claims_per_tx))
+        started = time.perf_counter()
+        preloaded = ledger.load_many([c for p in batch for c in providers[p]])
+        preloaded.update(ledger.load_many([a.certificate_id for a in preloaded.values()
+                                           if isinstance(a, Contract)]))
+        loaded = time.perf_counter()
+        requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
+                                 SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
+        service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests,
+                            preloaded=preloaded)
+        loading += loaded - started
+        deciding += time.perf_counter() - loaded
     return loading, deciding
 
 
@@ -187,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         setup_events = store.count_events()
         print(f"setup: {setup_events} events in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        loading, deciding = claim_run(ledger, args.url, schema, providers, args.claims_per_tx)
+        loading, deciding = claim_run(ledger, providers, args.claims_per_tx)
         elapsed = time.perf_counter() - started
         events = store.count_events() - setup_events
         print(f"claim run: {args.contracts} contracts, {len(providers)} claims, "

@@ -107,6 +107,18 @@ class Ledger(Application[UUID]):
             raise NotFound(f"{aggregate_id} is not a {what}")
         return aggregate
 
+    def load_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Aggregate]:
+        """The current state of many aggregates, read with one query per batch of streams
+        (unknown ids are absent). Each aggregate's version still guards its save."""
+        to_domain_event = self.mapper.to_domain_event
+        loaded: dict[UUID, Aggregate] = {}
+        for stream_id, stored in self.store.select_streams(list(aggregate_ids)).items():
+            aggregate: Any = None
+            for event in map(to_domain_event, stored):
+                aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            loaded[stream_id] = aggregate
+        return loaded
+
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.store.select_events(aggregate_id, limit=1))
 

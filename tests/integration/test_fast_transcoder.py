@@ -147,3 +147,14 @@ def test_a_transcoding_registered_later_is_used(tmp_path: Path) -> None:
     transcoder.register(UUIDAsHex())
     assert transcoder.decode(b'{"a":{"_type_":"uuid_hex","_data_":"' + b"0" * 32 + b'"}}') == {
         "a": UUID(int=0)}
+
+
+def test_events_sharing_an_envelope_encode_as_the_library_encodes_them(ledger: Ledger) -> None:
+    library = _library(ledger)
+    meta, other = make_meta(command_id="one"), make_meta(command_id="two")
+    states: list[dict[str, Any]] = [
+        {"id": UUID(int=1), "meta": meta}, {"id": UUID(int=2), "meta": meta},
+        {"id": UUID(int=3), "meta": other}, {"meta": meta}, {"meta": meta, "after": 1},
+    ]
+    for state in states:
+        assert ledger.mapper.transcoder.encode(state) == library.encode(state)
