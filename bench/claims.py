@@ -134,20 +134,32 @@ def claim_run(ledger: Ledger, providers: list[list[UUID]],
     return loading, deciding
 
 
-def financial_registry_catch_up(ledger: Ledger, url: str, schema: str) -> None:
-    """The financial registry rebuilt from position 0 over everything above (projections issue)."""
+def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
+                                library_events: int) -> None:
+    """The financial registry rebuilt from position 0 over everything above (projections issue),
+    with the baselines of bench.projections measured on the same events in the same run."""
+    from bench.projections import library_mapper, library_runner, raw_select
     from projections.financial_registry import FINANCIAL_REGISTRY
     from projections.runner import build_engine
 
+    raw = raw_select(url, schema, None)
+    print(f"  raw select {raw:,.0f} events/s; select+decode: library transcoder "
+          f"{raw_select(url, schema, library_mapper(ledger)):,.0f}, Letopis transcoder "
+          f"{raw_select(url, schema, ledger.mapper):,.0f} events/s")
     engine, close = build_engine(ledger, url, schema)
     try:
         started = time.perf_counter()
         processed = engine.rebuild(FINANCIAL_REGISTRY)
         elapsed = time.perf_counter() - started
-        print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
-              f"{processed / elapsed:,.0f} events/s")
     finally:
         close()
+    rate = processed / elapsed
+    library = library_runner(url, schema, library_events) if library_events else 0.0
+    print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
+          f"{rate:,.0f} events/s ({rate / raw:.2f}x raw select)")
+    if library:
+        print(f"  eventsourcing ProjectionRunner (first {library_events} events) "
+              f"{library:,.0f} events/s: financial_registry = {rate / library:.1f}x")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -157,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--per-claim", type=int, default=500, help="contracts per provider")
     parser.add_argument("--claims-per-tx", type=int, default=4)
     parser.add_argument("--setup-batch", type=int, default=500)
+    parser.add_argument("--library-events", type=int, default=5_000,
+                        help="events for the library ProjectionRunner baseline (0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     args = parser.parse_args(argv)
     schema = f"bench_claims_{int(time.time())}"
@@ -177,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
               f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
               f"{events / deciding:,.0f} events/s)")
-        financial_registry_catch_up(ledger, args.url, schema)
+        financial_registry_catch_up(ledger, args.url, schema, args.library_events)
     finally:
         store.close()
         if not args.keep:
