@@ -7,7 +7,7 @@ group, N funded certificates each with an active September–December contract, 
 batches. Timed: the September advance-claim run. Each transaction submits `claims-per-tx`
 claims (one per provider) through `FundingClaimService.submit_many`: one Claim stream opened and
 submitted per provider, one `MonthCharged` per contract on its certificate. The contracts and
-certificates of a transaction are read in two bulk queries (not one query per stream) and
+certificates of a transaction are read with `Ledger.load_many` (one query for many streams) and
 handed to the service as `preloaded`; their versions still guard the save.
 """
 
@@ -21,7 +21,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import psycopg
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import StoredEvent
 
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateKind, ChargeKind, leg
@@ -114,58 +113,53 @@ def setup(ledger: Ledger, contracts: int, per_claim: int, batch: int) -> list[li
             for p in range(providers)]
 
 
-def bulk_load(ledger: Ledger, conn: psycopg.Connection, schema: str,
-              stream_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
-    """Many aggregates from one query (the recorder reads one stream per query)."""
-    rows = conn.execute(
-        f'SELECT stream_id, version, topic, state FROM "{schema}".events '
-        "WHERE stream_id = ANY(%s) ORDER BY stream_id, version", (list(stream_ids),)).fetchall()
-    aggregates: dict[UUID, Aggregate] = {}
-    for stream_id, version, topic, state in rows:
-        event = ledger.mapper.to_domain_event(StoredEvent(stream_id, version, topic, bytes(state)))
-        aggregates[stream_id] = event.mutate(aggregates.get(stream_id))  # type: ignore[assignment]
-    return aggregates
-
-
-def claim_run(ledger: Ledger, url: str, schema: str, providers: list[list[UUID]],
+def claim_run(ledger: Ledger, providers: list[list[UUID]],
               claims_per_tx: int) -> tuple[float, float]:
     """The advance-claim run; returns (seconds loading, seconds deciding and saving)."""
     service = FundingClaimService(ledger)
     loading = deciding = 0.0
-    with psycopg.connect(url) as conn:
-        for first in range(0, len(providers), claims_per_tx):
-            batch = range(first, min(len(providers), first + claims_per_tx))
-            started = time.perf_counter()
-            contract_ids = [c for p in batch for c in providers[p]]
-            preloaded = bulk_load(ledger, conn, schema, contract_ids)
-            certificate_ids = [a.certificate_id for a in preloaded.values()
-                               if isinstance(a, Contract)]
-            preloaded.update(bulk_load(ledger, conn, schema, certificate_ids))
-            conn.rollback()
-            loaded = time.perf_counter()
-            requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
-                                     SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
-            service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests,
-                                preloaded=preloaded)
-            loading += loaded - started
-            deciding += time.perf_counter() - loaded
+    for first in range(0, len(providers), claims_per_tx):
+        batch = range(first, min(len(providers), first + claims_per_tx))
+        started = time.perf_counter()
+        preloaded = ledger.load_many([c for p in batch for c in providers[p]])
+        preloaded.update(ledger.load_many([a.certificate_id for a in preloaded.values()
+                                           if isinstance(a, Contract)]))
+        loaded = time.perf_counter()
+        requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
+                                 SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
+        service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests,
+                            preloaded=preloaded)
+        loading += loaded - started
+        deciding += time.perf_counter() - loaded
     return loading, deciding
 
 
-def financial_registry_catch_up(ledger: Ledger, url: str, schema: str) -> None:
-    """The financial registry rebuilt from position 0 over everything above (projections issue)."""
+def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
+                                library_events: int) -> None:
+    """The financial registry rebuilt from position 0 over everything above (projections issue),
+    with the baselines of bench.projections measured on the same events in the same run."""
+    from bench.projections import library_mapper, library_runner, raw_select
     from projections.financial_registry import FINANCIAL_REGISTRY
     from projections.runner import build_engine
 
+    raw = raw_select(url, schema, None)
+    print(f"  raw select {raw:,.0f} events/s; select+decode: library transcoder "
+          f"{raw_select(url, schema, library_mapper(ledger)):,.0f}, Letopis transcoder "
+          f"{raw_select(url, schema, ledger.mapper):,.0f} events/s")
     engine, close = build_engine(ledger, url, schema)
     try:
         started = time.perf_counter()
         processed = engine.rebuild(FINANCIAL_REGISTRY)
         elapsed = time.perf_counter() - started
-        print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
-              f"{processed / elapsed:,.0f} events/s")
     finally:
         close()
+    rate = processed / elapsed
+    library = library_runner(url, schema, library_events) if library_events else 0.0
+    print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
+          f"{rate:,.0f} events/s ({rate / raw:.2f}x raw select)")
+    if library:
+        print(f"  eventsourcing ProjectionRunner (first {library_events} events) "
+              f"{library:,.0f} events/s: financial_registry = {rate / library:.1f}x")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -175,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--per-claim", type=int, default=500, help="contracts per provider")
     parser.add_argument("--claims-per-tx", type=int, default=4)
     parser.add_argument("--setup-batch", type=int, default=500)
+    parser.add_argument("--library-events", type=int, default=5_000,
+                        help="events for the library ProjectionRunner baseline (0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     args = parser.parse_args(argv)
     schema = f"bench_claims_{int(time.time())}"
@@ -187,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         setup_events = store.count_events()
         print(f"setup: {setup_events} events in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        loading, deciding = claim_run(ledger, args.url, schema, providers, args.claims_per_tx)
+        loading, deciding = claim_run(ledger, providers, args.claims_per_tx)
         elapsed = time.perf_counter() - started
         events = store.count_events() - setup_events
         print(f"claim run: {args.contracts} contracts, {len(providers)} claims, "
@@ -195,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
               f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
               f"{events / deciding:,.0f} events/s)")
-        financial_registry_catch_up(ledger, args.url, schema)
+        financial_registry_catch_up(ledger, args.url, schema, args.library_events)
     finally:
         store.close()
         if not args.keep:

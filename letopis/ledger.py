@@ -17,12 +17,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    JSONTranscoder,
+    Transcoder,
+)
 
 from domain.envelope import Actor, BasisDocument, Meta
 from domain.errors import DomainError, NotFound, RuleViolated
 from letopis.catalogue import VALUE_TYPES
 from letopis.clock import Clock
+from letopis.fast_transcoder import FastJSONTranscoder
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
 from letopis.transcodings import DateAsISO, register_value_types
 
@@ -78,6 +84,12 @@ class Ledger(Application[UUID]):
     def store(self) -> LedgerRecorder:
         return self._ledger_recorder
 
+    def construct_transcoder(self) -> Transcoder:
+        # Same stored bytes as the library's JSONTranscoder, decoded several times faster.
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -94,6 +106,18 @@ class Ledger(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFound(f"{aggregate_id} is not a {what}")
         return aggregate
+
+    def load_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Aggregate]:
+        """The current state of many aggregates, read with one query per batch of streams
+        (unknown ids are absent). Each aggregate's version still guards its save."""
+        to_domain_event = self.mapper.to_domain_event
+        loaded: dict[UUID, Aggregate] = {}
+        for stream_id, stored in self.store.select_streams(list(aggregate_ids)).items():
+            aggregate: Any = None
+            for event in map(to_domain_event, stored):
+                aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            loaded[stream_id] = aggregate
+        return loaded
 
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.store.select_events(aggregate_id, limit=1))

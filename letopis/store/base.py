@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
 
 
 class DuplicateCommand(IntegrityError):
@@ -40,6 +40,16 @@ class CommandOutcome:
 
 class LedgerRecorder(ApplicationRecorder, ABC):
     """An application recorder that also keeps command outcomes and personal data."""
+
+    def select_streams(self, stream_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """Every event of each of `stream_ids`, by stream, in version order (unknown streams
+        are absent). Stores override this with one query for many streams."""
+        found: dict[UUID, list[StoredEvent]] = {}
+        for stream_id in dict.fromkeys(stream_ids):
+            events = list(self.select_events(stream_id))
+            if events:
+                found[stream_id] = events
+        return found
 
     @abstractmethod
     def command_outcome(self, command_id: str) -> CommandOutcome | None:

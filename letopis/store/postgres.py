@@ -62,6 +62,10 @@ class PostgresRecorder(LedgerRecorder):
         self._select_events = (
             f"SELECT stream_id, version, topic, state FROM {s}.events WHERE stream_id = %s"
         )
+        self._select_streams = (
+            f"SELECT stream_id, version, topic, state FROM {s}.events "
+            f"WHERE stream_id = ANY(%s) ORDER BY stream_id, version"
+        ).encode()
         # One statement, one snapshot: the certified bound and the page agree.
         self._certified_cte = (
             f"WITH snap AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin), "
@@ -136,6 +140,19 @@ class PostgresRecorder(LedgerRecorder):
             rows = conn.execute(sql.encode(), params, prepare=True).fetchall()
         return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2],
                             state=bytes(r[3])) for r in rows]
+
+    def select_streams(self, stream_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        found: dict[UUID, list[StoredEvent]] = {}
+        if not stream_ids:
+            return found
+        with self.pool.connection() as conn:
+            rows = conn.execute(self._select_streams, (list(stream_ids),),
+                                prepare=True).fetchall()
+        for stream_id, version, topic, state in rows:
+            found.setdefault(stream_id, []).append(
+                StoredEvent(originator_id=stream_id, originator_version=version, topic=topic,
+                            state=bytes(state)))
+        return found
 
     # -- reading the global sequence ------------------------------------------------------------
 

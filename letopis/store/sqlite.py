@@ -25,6 +25,9 @@ _SIDE_TABLES = [
 ]
 
 
+_IDS_PER_QUERY = 500  # SQLite limits the number of bound parameters per statement
+
+
 class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
     """The library's SQLite application recorder with command outcomes and personal data."""
 
@@ -55,6 +58,23 @@ class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
             c.execute("INSERT INTO commands (command_id, result) VALUES (?, ?)",
                       (command_id, json.dumps(result, sort_keys=True)))
         return positions
+
+    def select_streams(self, stream_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        found: dict[UUID, list[StoredEvent]] = {}
+        unique = list(dict.fromkeys(stream_ids))
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(unique), _IDS_PER_QUERY):
+                chunk = [i.hex for i in unique[start:start + _IDS_PER_QUERY]]
+                c.execute(
+                    "SELECT originator_id, originator_version, topic, state FROM events "
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY originator_id, originator_version", chunk)
+                for row in c.fetchall():
+                    stream_id = UUID(row[0])
+                    found.setdefault(stream_id, []).append(
+                        StoredEvent(originator_id=stream_id, originator_version=row[1],
+                                    topic=row[2], state=row[3]))
+        return found
 
     def command_outcome(self, command_id: str) -> CommandOutcome | None:
         with self.datastore.transaction(commit=False) as c:
