@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from letopis.calendars import load_calendar
 from letopis.clock import Clock, system_clock
 from letopis.ledger import Ledger
+from letopis.privacy import PersonalDataService, load_master_key, open_keystore
 from letopis.services.acceptance import AcceptanceService
 from letopis.services.certificates import CertificateService
 from letopis.services.commissions import CommissionService
@@ -32,6 +33,7 @@ class Services:
     acceptance: AcceptanceService
     certificates: CertificateService
     funding_claims: FundingClaimService
+    personal_data: PersonalDataService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -41,14 +43,21 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     store = open_store(settings.database_url, settings.database_schema, settings.pool_size)
     ledger = Ledger(store, clock)
     calendar = load_calendar(settings.calendar_file)
+    master = load_master_key(
+        settings.master_key_file,
+        settings.master_key.get_secret_value() if settings.master_key else None)
+    personal_data = PersonalDataService(
+        ledger, open_keystore(settings.database_url, settings.database_schema,
+                              settings.keystore_url), master, clock)
     return Services(
         ledger=ledger,
         organisations=OrganisationService(ledger),
-        learners=LearnerService(ledger),
+        learners=LearnerService(ledger, personal_data),
         marks=MarkService(ledger),
         commissions=CommissionService(ledger),
         exams=ExamService(ledger, calendar),
         acceptance=AcceptanceService(ledger, calendar),
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
+        personal_data=personal_data,
     )

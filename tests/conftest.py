@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from letopis.clock import FixedClock
 from letopis.ledger import Ledger
+from letopis.privacy import MasterKey, PersonalDataService, open_keystore
 from letopis.store import LedgerRecorder, init_store, open_store
 from tests.pg import fresh_schema
 
@@ -49,3 +50,15 @@ def store(store_url: tuple[str, str]) -> Iterator[LedgerRecorder]:
 @pytest.fixture
 def ledger(store: LedgerRecorder) -> Ledger:
     return Ledger(store, FixedClock(START))
+
+
+# A fixed master key for tests (never one of production's): base64 of bytes 0..31.
+TEST_MASTER_KEY = MasterKey(bytes(range(32)))
+
+
+@pytest.fixture
+def personal_data(ledger: Ledger, store_url: tuple[str, str]) -> PersonalDataService:
+    """The personal-data service over the `ledger` fixture's store and its own key store."""
+    url, schema = store_url
+    return PersonalDataService(ledger, open_keystore(url, schema), TEST_MASTER_KEY,
+                               FixedClock(START))

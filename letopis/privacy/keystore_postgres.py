@@ -1,0 +1,94 @@
+"""The key store on PostgreSQL: schema `<store schema>_keys`, on its own URL if configured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import TupleRow
+
+from letopis.privacy.keys import WrappedKey
+from letopis.privacy.keystore import AccessRecord, KeyStore
+
+# One advisory-lock key for creating the key store, so two `db init` runs never race.
+KEYSTORE_LOCK_KEY = 0x4C45544B  # "LETK"
+
+
+class PostgresKeyStore(KeyStore):
+    """Connects per call: key-store traffic is a few statements per personal-data operation."""
+
+    def __init__(self, conninfo: str, schema: str) -> None:
+        self.conninfo = conninfo
+        self.schema = schema
+        self._s = f'"{schema}"'
+
+    @contextmanager
+    def _tx(self) -> Iterator[psycopg.Connection[TupleRow]]:
+        with psycopg.connect(self.conninfo, connect_timeout=5) as conn, conn.transaction():
+            yield conn
+
+    def create(self) -> None:
+        s = self._s
+        with self._tx() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (KEYSTORE_LOCK_KEY,))
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {s}".encode())
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {s}.data_keys (learner_id uuid PRIMARY KEY, "
+                         f"key_id text NOT NULL, wrapped bytea NOT NULL, "
+                         f"created_at timestamptz NOT NULL DEFAULT clock_timestamp())".encode())
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {s}.access_log (id bigserial PRIMARY KEY, "
+                         f"learner_id uuid NOT NULL, actor text NOT NULL, purpose text NOT NULL, "
+                         f"read_at timestamptz NOT NULL)".encode())
+            conn.execute(f"CREATE INDEX IF NOT EXISTS access_log_learner "
+                         f"ON {s}.access_log (learner_id)".encode())
+
+    def get(self, learner_id: UUID) -> WrappedKey | None:
+        with self._tx() as conn:
+            row = conn.execute(f"SELECT key_id, wrapped FROM {self._s}.data_keys "
+                               f"WHERE learner_id = %s".encode(), (learner_id,)).fetchone()
+        return None if row is None else WrappedKey(learner_id, row[0], bytes(row[1]))
+
+    def add(self, key: WrappedKey) -> WrappedKey:
+        with self._tx() as conn:
+            conn.execute(f"INSERT INTO {self._s}.data_keys (learner_id, key_id, wrapped) "
+                         f"VALUES (%s, %s, %s) ON CONFLICT (learner_id) DO NOTHING".encode(),
+                         (key.learner_id, key.key_id, key.wrapped))
+            row = conn.execute(f"SELECT key_id, wrapped FROM {self._s}.data_keys "
+                               f"WHERE learner_id = %s".encode(), (key.learner_id,)).fetchone()
+        assert row is not None
+        return WrappedKey(key.learner_id, row[0], bytes(row[1]))
+
+    def delete(self, learner_id: UUID) -> bool:
+        with self._tx() as conn:
+            cursor = conn.execute(f"DELETE FROM {self._s}.data_keys WHERE learner_id = %s"
+                                  .encode(), (learner_id,))
+        return cursor.rowcount > 0
+
+    def wrapped_keys(self) -> list[WrappedKey]:
+        with self._tx() as conn:
+            rows = conn.execute(f"SELECT learner_id, key_id, wrapped FROM {self._s}.data_keys "
+                                f"ORDER BY learner_id".encode()).fetchall()
+        return [WrappedKey(r[0], r[1], bytes(r[2])) for r in rows]
+
+    def replace(self, keys: Sequence[WrappedKey]) -> None:
+        with self._tx() as conn, conn.cursor() as cursor:
+            cursor.executemany(f"UPDATE {self._s}.data_keys SET key_id = %s, wrapped = %s "
+                               f"WHERE learner_id = %s".encode(),
+                               [(k.key_id, k.wrapped, k.learner_id) for k in keys])
+
+    def log_access(self, record: AccessRecord) -> None:
+        with self._tx() as conn:
+            conn.execute(f"INSERT INTO {self._s}.access_log (learner_id, actor, purpose, read_at) "
+                         f"VALUES (%s, %s, %s, %s)".encode(),
+                         (record.learner_id, record.actor, record.purpose, record.read_at))
+
+    def access_log(self, learner_id: UUID | None = None) -> list[AccessRecord]:
+        sql = f"SELECT learner_id, actor, purpose, read_at FROM {self._s}.access_log"
+        params: tuple[UUID, ...] = ()
+        if learner_id is not None:
+            sql += " WHERE learner_id = %s"
+            params = (learner_id,)
+        with self._tx() as conn:
+            rows = conn.execute((sql + " ORDER BY id").encode(), params).fetchall()
+        return [AccessRecord(r[0], r[1], r[2], r[3]) for r in rows]
