@@ -47,6 +47,7 @@ def drop_schema(url: str, schema: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
         # The key store lives beside the store, in its own schema (docs/privacy.md).
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE'.encode())
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_proj" CASCADE'.encode())
 
 
 @contextmanager
