@@ -53,7 +53,7 @@ def cmd_destroy(args: argparse.Namespace, settings: Settings) -> int:
         context = CommandContext(actor=actor, command_id=f"cli-destroy/{learner_id}",
                                  effective_on=today, source_system="letopis-cli")
         destruction = destroy(services.personal_data, context, learner_id, args.basis)
-        paths = write_act(services.ledger, destruction, Path(args.out))
+        paths = write_act(services.ledger, destruction, Path(args.out), args.operator)
     what = ("destroyed" if destruction.completed_now
             else "finished an interrupted destruction of")
     print(f"{what} the personal data of learner {learner_id} "
@@ -136,6 +136,7 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     destroy.add_argument("--role", default=Role.ADMINISTRATOR.value,
                          choices=[r.value for r in Role])
     destroy.add_argument("--organisation", help="the actor's organisation id")
+    destroy.add_argument("--operator", help="the operator's name and address, for the act")
     destroy.add_argument("--out", required=True, help="directory for the act and log extract")
     destroy.set_defaults(func=bind(cmd_destroy))
     read = cmds.add_parser("read", help="decrypt a learner's record (the read is logged)")

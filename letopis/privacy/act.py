@@ -18,14 +18,18 @@ from letopis.privacy.destruction import Destruction
 from replay.render import render_json
 from replay.report import build_report
 
+INFORMATION_SYSTEM = "Letopis (event-sourced ledger of the regional education system)"
 METHOD = ("cryptographic erasure: the learner's AES-256-GCM data key was deleted from the key "
           "store, then the encrypted record from the event store")
 
 
-def act_body(destruction: Destruction) -> dict[str, Any]:
+def act_body(destruction: Destruction, operator: str | None = None) -> dict[str, Any]:
     actor = destruction.actor
     return {
-        "document": "act of destruction of personal data (152-FZ art. 21)",
+        "document": "act of destruction of personal data (152-FZ art. 21; Roskomnadzor order "
+                    "No. 179 of 28.10.2022); keep for 3 years",
+        "operator": operator,
+        "information_system": INFORMATION_SYSTEM,
         "learner_id": str(destruction.learner_id),
         "destroyed_by": {"user_id": actor.user_id, "role": actor.role.value,
                          "organisation_id": None if actor.organisation_id is None
@@ -40,11 +44,13 @@ def act_body(destruction: Destruction) -> dict[str, Any]:
     }
 
 
-def write_act(ledger: Ledger, destruction: Destruction, out: Path) -> list[Path]:
-    """Write the act (JSON, XLSX) and the event-log extract into `out`; returns the paths."""
+def write_act(ledger: Ledger, destruction: Destruction, out: Path,
+              operator: str | None = None) -> list[Path]:
+    """Write the act (JSON, XLSX) and the event-log extract into `out`; returns the paths.
+    `operator` is the operator's name and address, as the act is to state them."""
     out.mkdir(parents=True, exist_ok=True)
     stem = f"destruction-{destruction.learner_id}"
-    body = act_body(destruction)
+    body = act_body(destruction, operator)
     json_path = out / f"{stem}.json"
     json_path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n",
                          encoding="utf-8")
@@ -64,7 +70,9 @@ def _workbook(body: dict[str, Any]) -> Workbook:
     actor = body["destroyed_by"]
     event = body["event"]
     rows = [
-        ("Act of destruction of personal data", "152-FZ art. 21"),
+        ("Act of destruction of personal data", "152-FZ art. 21; keep for 3 years"),
+        ("Operator (name, address)", body["operator"] or ""),
+        ("Information system", body["information_system"]),
         ("Learner (pseudonymous id)", body["learner_id"]),
         ("Destroyed at (UTC)", body["destroyed_at"]),
         ("Destroyed by", f"{actor['user_id']} ({actor['role']})"),
@@ -76,6 +84,7 @@ def _workbook(body: dict[str, Any]) -> Workbook:
         ("Event id", event["event_id"]),
         ("Stream version", event["version"]),
         ("Global position", event["position"] if event["position"] is not None else ""),
+        ("Signature of who destroyed", ""),
     ]
     for row in rows:
         sheet.append(row)
