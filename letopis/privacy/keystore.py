@@ -84,6 +84,13 @@ class SQLiteKeyStore(KeyStore):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if "no such table" not in str(error):
+                raise
+            from letopis.store import StoreNotInitialised
+
+            raise StoreNotInitialised(f"no key store at {self.path}: run `letopis db init`"
+                                      ) from None
         finally:
             conn.close()
 

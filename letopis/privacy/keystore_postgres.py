@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from uuid import UUID
 
 import psycopg
+from psycopg import errors as pg_errors
 from psycopg.rows import TupleRow
 
 from letopis.privacy.keys import WrappedKey
 from letopis.privacy.keystore import AccessRecord, KeyStore
+from letopis.store import StoreNotInitialised
 
 # One advisory-lock key for creating the key store, so two `db init` runs never race.
 KEYSTORE_LOCK_KEY = 0x4C45544B  # "LETK"
@@ -26,8 +28,12 @@ class PostgresKeyStore(KeyStore):
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection[TupleRow]]:
-        with psycopg.connect(self.conninfo, connect_timeout=5) as conn, conn.transaction():
-            yield conn
+        try:
+            with psycopg.connect(self.conninfo, connect_timeout=5) as conn, conn.transaction():
+                yield conn
+        except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName):
+            raise StoreNotInitialised(f"no key store in schema {self.schema}: run "
+                                      "`letopis db init`") from None
 
     def create(self) -> None:
         s = self._s

@@ -7,10 +7,13 @@ import stat
 from pathlib import Path
 from uuid import UUID
 
+import psycopg
 import pytest
 
 from letopis.bootstrap import build_services
 from letopis.cli import EXIT_REFUSED, run
+from letopis.privacy import keystore_schema
+from letopis.privacy.keystore import sqlite_keystore_path
 from letopis.settings import Settings
 from tests.privacy_world import Region, dump, leaked
 
@@ -134,3 +137,18 @@ def test_rotation_then_reads_with_the_new_key_are_logged(
     assert len(log) == 1
     assert "dpo-1" in log[0]
     assert "data subject export" in log[0]
+
+
+def test_a_missing_key_store_says_run_db_init(
+        configured: Path, store_url: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    url, schema = store_url
+    if url.startswith("sqlite:///"):
+        Path(sqlite_keystore_path(url[len("sqlite:///"):])).unlink()
+    else:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{keystore_schema(schema)}" CASCADE'.encode())
+    capsys.readouterr()
+    assert run(["personal-data", "access-log"]) == 2
+    one_line_error(capsys, "no key store", "letopis db init")
+    assert run(["db", "init"]) == 0
+    assert run(["personal-data", "access-log"]) == 0
