@@ -18,7 +18,6 @@ verifies as before.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,19 +26,13 @@ from uuid import UUID
 from domain.envelope import Actor, Meta
 from domain.learner import Learner
 from letopis.ledger import CommandContext
-from letopis.privacy.errors import (
-    CorruptedPersonalData,
-    PersonalDataAlreadyDestroyed,
-    PersonalDataInBasis,
-)
-from letopis.privacy.keys import decrypt_record, unwrap
-from letopis.privacy.keystore import AccessRecord
-from letopis.privacy.service import PersonalDataService
+from letopis.privacy.errors import PersonalDataAlreadyDestroyed, PersonalDataQuoted
+from letopis.privacy.keys import unwrap
+from letopis.privacy.service import PersonalDataService, quoted_fields
 from replay.as_of import read_stream
 from replay.event_id import event_id
 
 EVENT_TYPE = "Learner.PersonalDataDestroyed"
-_SHORTEST_QUOTE = 4  # values shorter than this (e.g. "М") would match any text
 
 
 def destruction_command_id(learner_id: UUID) -> str:
@@ -93,32 +86,17 @@ def _preflight(service: PersonalDataService, learner_id: UUID, grounds: str,
     """Everything that can refuse, before anything is written; returns the categories held."""
     master = service.master()
     key = service.keystore.get(learner_id)
-    stored = service.ledger.store.get_personal_data(learner_id)
     if key is not None:
-        data_key = unwrap(master, key)  # WrongMasterKey, CorruptedPersonalData
-    if stored is None:
+        unwrap(master, key)  # WrongMasterKey, CorruptedPersonalData
+    view = service.read(learner_id, actor.user_id, "destruction: list the categories")
+    if view.record is None:
         return ()
-    if key is None:
-        raise CorruptedPersonalData(
-            f"learner {learner_id} has an encrypted record but no data key in the key store")
-    service.keystore.log_access(AccessRecord(learner_id, actor.user_id,
-                                             "destruction: list categories", service.clock()))
-    record: dict[str, Any] = json.loads(decrypt_record(data_key, learner_id, stored))
-    quoted = [name for name, value in _values(record)
-              if len(value) >= _SHORTEST_QUOTE and value.casefold() in grounds.casefold()]
+    quoted = quoted_fields(view.record, grounds)
     if quoted:
-        raise PersonalDataInBasis(
-            f"the basis quotes the learner's {', '.join(sorted(set(quoted)))}; name the act "
-            "(number and date), not the person: the event keeps the basis for ever")
-    return tuple(sorted(record))
-
-
-def _values(record: Any, name: str = "") -> list[tuple[str, str]]:
-    if isinstance(record, dict):
-        return [v for k, item in record.items() for v in _values(item, name or str(k))]
-    if isinstance(record, list):
-        return [v for item in record for v in _values(item, name)]
-    return [(name, str(record))] if record is not None and not isinstance(record, bool) else []
+        raise PersonalDataQuoted(
+            f"the basis quotes the learner's {', '.join(quoted)}; name the act (number and "
+            "date), not the person: the event keeps the basis for ever")
+    return tuple(sorted(view.record))
 
 
 def _shred(service: PersonalDataService, learner_id: UUID) -> None:

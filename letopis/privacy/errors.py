@@ -7,7 +7,7 @@ from domain.learner_values import PersonalDataAlreadyDestroyed
 
 __all__ = [
     "CorruptedPersonalData", "MasterKeyInvalid", "MasterKeyMissing", "NoPersonalData",
-    "PersonalDataAlreadyDestroyed", "PersonalDataDestroyed", "PersonalDataInBasis",
+    "PersonalDataAlreadyDestroyed", "PersonalDataDestroyed", "PersonalDataQuoted",
     "PrivacyError", "WrongMasterKey",
 ]
 
@@ -48,7 +48,8 @@ class NoPersonalData(NotFound):
     code = "no_personal_data"
 
 
-class PersonalDataInBasis(InvalidInput):
-    """The basis of destruction quotes the learner's own data, which would outlive it."""
+class PersonalDataQuoted(InvalidInput):
+    """Free text bound for an event (a basis, a reason) quotes the learner's own data, which
+    would outlive its destruction there."""
 
-    code = "personal_data_in_basis"
+    code = "personal_data_quoted"

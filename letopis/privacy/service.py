@@ -19,7 +19,12 @@ from domain.errors import InvalidInput
 from domain.learner import Learner
 from letopis.clock import Clock
 from letopis.ledger import Ledger
-from letopis.privacy.errors import CorruptedPersonalData, MasterKeyMissing, PersonalDataDestroyed
+from letopis.privacy.errors import (
+    CorruptedPersonalData,
+    MasterKeyMissing,
+    PersonalDataDestroyed,
+    PersonalDataQuoted,
+)
 from letopis.privacy.keys import (
     MasterKey,
     WrappedKey,
@@ -32,6 +37,7 @@ from letopis.privacy.keys import (
 from letopis.privacy.keystore import AccessRecord, KeyStore
 
 Status = Literal["held", "destroyed", "none"]
+_SHORTEST_QUOTE = 4  # values shorter than this (e.g. "М") would match any text
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,18 @@ class PersonalDataService:
         record = json.loads(decrypt_record(data_key, learner_id, stored))
         return PersonalDataView(learner_id, "held", record)
 
+    def refuse_quoting(self, learner_id: UUID, text: str, what: str, actor: str) -> None:
+        """Refuse free text bound for an event (kept for ever, never encrypted) if it quotes the
+        learner's own record; the check is a logged read."""
+        if not self.configured or self.ledger.store.get_personal_data(learner_id) is None:
+            return
+        view = self.read(learner_id, actor, f"check the {what} for personal data")
+        quoted = quoted_fields(view.record or {}, text)
+        if quoted:
+            raise PersonalDataQuoted(
+                f"the {what} quotes the learner's {', '.join(quoted)}; name the document "
+                "(number and date), not the person: events are kept for ever")
+
     def _data_key(self, learner_id: UUID) -> bytes:
         master = self.master()
         key = self.keystore.get(learner_id)
@@ -130,3 +148,18 @@ class PersonalDataService:
             rewrapped.append(wrap(new_master, key.learner_id, unwrap(master, key)))
         self.keystore.replace(rewrapped)
         return len(rewrapped), already
+
+
+def quoted_fields(record: dict[str, Any], text: str) -> list[str]:
+    """The fields of `record` (top-level names) whose values appear in `text`, ignoring case."""
+    folded = text.casefold()
+    return sorted({name for name, value in _values(record)
+                   if len(value) >= _SHORTEST_QUOTE and value.casefold() in folded})
+
+
+def _values(record: Any, name: str = "") -> list[tuple[str, str]]:
+    if isinstance(record, dict):
+        return [v for k, item in record.items() for v in _values(item, name or str(k))]
+    if isinstance(record, list):
+        return [v for item in record for v in _values(item, name)]
+    return [(name, str(record))] if record is not None and not isinstance(record, bool) else []

@@ -134,6 +134,10 @@ class LearnerService:
 
     def cancel(self, context: CommandContext, learner_id: UUID, *, cancelled_version: int,
                reason: str) -> CommandOutcome:
+        if self.personal_data is not None:
+            self.personal_data.refuse_quoting(learner_id, reason, "cancellation reason",
+                                              context.actor.user_id)
+
         def action(meta: Meta) -> list[Learner]:
             learner = self.get(learner_id)
             learner.cancel(cancelled_version=cancelled_version, reason=reason, meta=meta)

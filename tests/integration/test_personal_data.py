@@ -20,7 +20,7 @@ from letopis.privacy.errors import (
     CorruptedPersonalData,
     PersonalDataAlreadyDestroyed,
     PersonalDataDestroyed,
-    PersonalDataInBasis,
+    PersonalDataQuoted,
     WrongMasterKey,
 )
 from letopis.privacy.export import export_subject
@@ -159,7 +159,7 @@ def test_a_corrupted_record_is_reported_not_decrypted(region: Region) -> None:
 
 
 def test_a_basis_quoting_the_persons_data_is_refused(region: Region) -> None:
-    refused_without_writes(region, PersonalDataInBasis, lambda: shred(
+    refused_without_writes(region, PersonalDataQuoted, lambda: shred(
         region, basis="application of Кузнецова Мария Петровна of 2026-09-30"))
 
 
@@ -211,3 +211,14 @@ def test_export_gives_everything_held_and_says_destroyed_afterwards(region: Regi
     assert after["personal_data"] == {"status": "destroyed", "record": None}
     assert after["history"]["events"][-1]["event_type"] == "Learner.PersonalDataDestroyed"
     assert leaked(json.dumps(after, ensure_ascii=False).encode(), PERSONAL) == []
+
+
+def test_a_cancellation_reason_quoting_the_persons_data_is_refused(region: Region) -> None:
+    count = region.ledger.store.count_events()
+    with pytest.raises(PersonalDataQuoted, match="cancellation reason quotes the learner's "
+                                                 "snils"):
+        region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2,
+                               reason="wrong child: SNILS 112-233-445 95 belongs to another")
+    assert region.ledger.store.count_events() == count
+    region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2, reason="order 15-к void")
+    assert region.ledger.store.count_events() == count + 1
