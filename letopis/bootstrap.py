@@ -36,6 +36,7 @@ class Services:
     personal_data: PersonalDataService
 
     def close(self) -> None:
+        self.personal_data.keystore.close()
         self.ledger.store.close()
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.envelope import Actor, Role
@@ -20,11 +20,14 @@ from letopis.ledger import CommandContext
 from letopis.privacy.keys import MasterKey
 from letopis.settings import Settings
 
+if TYPE_CHECKING:
+    from letopis.bootstrap import Services
+
 SettingsFactory = Callable[[], Settings]
 
 
 @contextmanager
-def _services(settings: Settings) -> Iterator[Any]:
+def _services(settings: Settings) -> Iterator[Services]:
     from letopis.bootstrap import build_services
 
     services = build_services(settings)

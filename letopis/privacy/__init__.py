@@ -33,7 +33,11 @@ def open_keystore(database_url: str, schema: str = "letopis",
 def init_keystore(database_url: str, schema: str = "letopis",
                   keystore_url: str | None = None) -> None:
     """Create the key store's tables (part of `letopis db init`); safe to run twice."""
-    open_keystore(database_url, schema, keystore_url).create()
+    keystore = open_keystore(database_url, schema, keystore_url)
+    try:
+        keystore.create()
+    finally:
+        keystore.close()
 
 
 def load_master_key(key_file: Path | None, key_text: str | None) -> MasterKey | None:

@@ -32,7 +32,7 @@ class AccessRecord:
 
 
 class KeyStore(ABC):
-    """Wrapped data keys by learner id, and the access log. Connections are per call."""
+    """Wrapped data keys by learner id, and the access log."""
 
     @abstractmethod
     def create(self) -> None:
@@ -62,6 +62,10 @@ class KeyStore(ABC):
     @abstractmethod
     def access_log(self, learner_id: UUID | None = None) -> list[AccessRecord]: ...
 
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
 
 def sqlite_keystore_path(store_path: str) -> str:
     """`var/letopis.sqlite` → `var/letopis.keys.sqlite`: a separate file beside the store."""
@@ -70,8 +74,13 @@ def sqlite_keystore_path(store_path: str) -> str:
 
 
 class SQLiteKeyStore(KeyStore):
+    """Connects per call: opening a SQLite file costs microseconds."""
+
     def __init__(self, path: str) -> None:
         self.path = path
+
+    def close(self) -> None:
+        """Nothing is held between calls."""
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

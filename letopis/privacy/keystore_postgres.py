@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import OperationalError
 from psycopg import errors as pg_errors
 from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from letopis.privacy.keys import WrappedKey
 from letopis.privacy.keystore import AccessRecord, KeyStore
@@ -19,17 +22,42 @@ KEYSTORE_LOCK_KEY = 0x4C45544B  # "LETK"
 
 
 class PostgresKeyStore(KeyStore):
-    """Connects per call: key-store traffic is a few statements per personal-data operation."""
+    """A small pool of its own, opened on first use (a process that never touches personal
+    data never connects to the key store)."""
 
-    def __init__(self, conninfo: str, schema: str) -> None:
+    def __init__(self, conninfo: str, schema: str, pool_size: int = 2) -> None:
         self.conninfo = conninfo
         self.schema = schema
+        self.pool_size = pool_size
         self._s = f'"{schema}"'
+        self._pool: ConnectionPool[psycopg.Connection[TupleRow]] | None = None
+        self._lock = threading.Lock()
+
+    def _connections(self) -> ConnectionPool[psycopg.Connection[TupleRow]]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(
+                    self.conninfo, min_size=1, max_size=self.pool_size, open=False,
+                    kwargs={"connect_timeout": 5}, name=f"letopis-{self.schema}")
+                try:
+                    self._pool.open(wait=True, timeout=10)
+                except PoolTimeout:
+                    self._pool.close()
+                    self._pool = None
+                    raise OperationalError(f"the key store ({self.schema}) did not answer "
+                                           "within 10 s; is the server running?") from None
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection[TupleRow]]:
         try:
-            with psycopg.connect(self.conninfo, connect_timeout=5) as conn, conn.transaction():
+            with self._connections().connection() as conn, conn.transaction():
                 yield conn
         except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName):
             raise StoreNotInitialised(f"no key store in schema {self.schema}: run "

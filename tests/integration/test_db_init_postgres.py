@@ -81,6 +81,7 @@ def test_db_init_twice_creates_the_store_and_keeps_its_data(
         assert store.command_outcome("c1") is not None
         assert store.get_personal_data(UUID(int=1)) is not None
     finally:
+        keys.keystore.close()
         store.close()
     out, err = capsys.readouterr()
     assert out.count("store ready") == 2

@@ -24,8 +24,8 @@ from letopis.privacy.errors import (
     WrongMasterKey,
 )
 from letopis.privacy.export import export_subject
-from tests.conftest import TEST_MASTER_KEY
-from tests.privacy_world import DPO, Region, ctx, dump, leaked, service
+from tests.conftest import TEST_MASTER_KEY, KeyedServices
+from tests.privacy_world import DPO, Region, ctx, dump, leaked
 
 LEARNER, OTHER, UNKNOWN = UUID(int=100), UUID(int=101), UUID(int=999)
 PERSONAL = {
@@ -137,8 +137,8 @@ def test_destroying_an_unknown_learner_is_refused(region: Region) -> None:
 
 
 def test_a_wrong_master_key_refuses_destruction_and_reads(
-        region: Region, store_url: tuple[str, str]) -> None:
-    wrong = Region(region.ledger, service(region.ledger, *store_url, MasterKey(b"w" * 32)))
+        region: Region, keyed: KeyedServices) -> None:
+    wrong = Region(region.ledger, keyed(MasterKey(b"w" * 32)))
     refused_without_writes(region, WrongMasterKey, lambda: shred(wrong))
     with pytest.raises(WrongMasterKey, match="wrapped by master key"):
         wrong.personal_data.read(LEARNER, "inspector-7", "check")
@@ -185,19 +185,19 @@ def test_an_interrupted_destruction_reads_as_destroyed_and_a_rerun_finishes_it(
 
 
 def test_rotation_rewraps_keys_and_keeps_everything_readable(
-        region: Region, store_url: tuple[str, str]) -> None:
+        region: Region, keyed: KeyedServices) -> None:
     ciphertexts = [region.ledger.store.get_personal_data(i) for i in (LEARNER, OTHER)]
     new_master = MasterKey(b"n" * 32)
     assert region.personal_data.rotate_master(new_master) == (2, 0)
     assert [region.ledger.store.get_personal_data(i) for i in (LEARNER, OTHER)] == ciphertexts
-    rotated = service(region.ledger, *store_url, new_master)
+    rotated = keyed(new_master)
     assert rotated.read(LEARNER, "inspector-7", "check").record == PERSONAL
     assert rotated.read(OTHER, "inspector-7", "check").record == OTHER_PERSONAL
     assert rotated.rotate_master(new_master) == (0, 2)  # a re-run after a crash is harmless
     with pytest.raises(WrongMasterKey):
         region.personal_data.read(LEARNER, "inspector-7", "check")
     with pytest.raises(WrongMasterKey):  # nothing half-done: no key re-wrapped
-        service(region.ledger, *store_url, MasterKey(b"x" * 32)).rotate_master(TEST_MASTER_KEY)
+        keyed(MasterKey(b"x" * 32)).rotate_master(TEST_MASTER_KEY)
     assert {k.key_id for k in rotated.keystore.wrapped_keys()} == {new_master.key_id}
 
 

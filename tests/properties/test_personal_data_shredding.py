@@ -68,8 +68,8 @@ def check_history(kind: str, history: list[tuple[dict[str, Any], bool, bool]]) -
         store = open_store(url, schema)
         ledger = Ledger(store, FixedClock(datetime(2026, 9, 1, 8, tzinfo=UTC)))
         engine, close_engine = build_engine(ledger, url, schema, page_size=5)
+        personal_data = service(ledger, url, schema, TEST_MASTER_KEY)
         try:
-            personal_data = service(ledger, url, schema, TEST_MASTER_KEY)
             region = Region(ledger, personal_data)
             learners = [UUID(int=100 + n) for n in range(len(history))]
             for n, (record, enrolled, _) in enumerate(history):
@@ -131,6 +131,7 @@ def check_history(kind: str, history: list[tuple[dict[str, Any], bool, bool]]) -
             for learner_id in learners:
                 assert ledger.load(Learner, learner_id, "learner").version >= 1
         finally:
+            personal_data.keystore.close()
             close_engine()
             store.close()
 
