@@ -11,13 +11,22 @@ from letopis.privacy.keys import MasterKey
 from letopis.privacy.keystore import KeyStore, SQLiteKeyStore, sqlite_keystore_path
 from letopis.privacy.service import PersonalDataService, PersonalDataView
 
+_PG_IDENTIFIER_LIMIT = 63
+
 __all__ = ["KeyStore", "MasterKey", "PersonalDataService", "PersonalDataView",
            "init_keystore", "keystore_schema", "load_master_key", "open_keystore"]
 
 
 def keystore_schema(store_schema: str) -> str:
     """The key store's PostgreSQL schema: beside the store's, never inside it."""
-    return f"{store_schema}_keys"
+    name = f"{store_schema}_keys"
+    if len(name) > _PG_IDENTIFIER_LIMIT:
+        # PostgreSQL would silently truncate it, possibly onto the store's own schema.
+        from letopis.store import StoreUrlError
+
+        raise StoreUrlError(f"schema name {store_schema!r} is too long for its key store "
+                            f"{name!r}: keep LETOPIS_DATABASE_SCHEMA to 58 characters")
+    return name
 
 
 def open_keystore(database_url: str, schema: str = "letopis",

@@ -45,3 +45,4 @@ def test_destruction_happens_once() -> None:
     given(destroyed).when(lambda learner: learner.destroy_personal_data(
         grounds=GROUNDS, categories=(), meta=make_meta(basis=None))).then_raises(
         PersonalDataAlreadyDestroyed)
+
