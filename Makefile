@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.claims --contracts 50000 --per-claim 500 --claims-per-tx 4
 	$(BIN)/python -m bench.live_lag --rate 1000 --seconds 20
 	$(BIN)/python -m bench.allocation --applications 20000 --kindergartens 120 --repeat 3
+	$(BIN)/python -m bench.personal_data --learners 300
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -37,6 +37,7 @@ from domain.learner_values import (
     MoveBackdated,
     NotEnrolled,
     NotLatestMove,
+    PersonalDataAlreadyDestroyed,
     Placement,
     TransferToSameOrganisation,
     check_class_change,
@@ -68,8 +69,14 @@ class Learner(Aggregate):
         self._placements: dict[UUID, Placement] = {}  # latest placement of every enrolment
         self._ended_on: dict[UUID, date] = {}
         self._last_move_on: date | None = None
+        self._personal_data_destroyed = False
 
     # Read-only state.
+
+    @property
+    def personal_data_destroyed(self) -> bool:
+        """True once `PersonalDataDestroyed` is recorded: readers treat the data as gone."""
+        return self._personal_data_destroyed
 
     @property
     def active_general(self) -> Placement | None:
@@ -237,6 +244,18 @@ class Learner(Aggregate):
         self._entry_cancelled(cancelled_version=cancelled_version, reason=reason, meta=meta,
                               timestamp=meta.recorded_at)
 
+    def destroy_personal_data(self, *, grounds: str, categories: tuple[str, ...],
+                              meta: Meta) -> None:
+        """Record that the learner's personal data was destroyed (152-FZ art. 21), on `grounds`
+        (the act or reason: never the person's data); the facts of the ledger stay."""
+        if not grounds.strip():
+            raise InvalidInput("the basis of destruction must not be empty")
+        if self._personal_data_destroyed:
+            raise PersonalDataAlreadyDestroyed(
+                f"personal data of learner {self.id} is already destroyed")
+        self._personal_data_destroyed_event(grounds=grounds, categories=tuple(categories),
+                                            meta=meta, timestamp=meta.recorded_at)
+
     # Events: bodies only apply state.
 
     class Enrolled(Aggregate.Event):
@@ -290,6 +309,11 @@ class Learner(Aggregate):
                          timestamp: datetime) -> None:
         self._cancelled_versions.add(cancelled_version)
         self._refold()
+
+    @event("PersonalDataDestroyed")
+    def _personal_data_destroyed_event(self, grounds: str, categories: tuple[str, ...],
+                                       meta: Meta, timestamp: datetime) -> None:
+        self._personal_data_destroyed = True
 
     # State folding, shared by live commands, replay and cancellation.
 

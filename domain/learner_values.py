@@ -207,3 +207,7 @@ class EntryAlreadyCancelled(RuleViolated):
 
 class NotLatestMove(RuleViolated):
     code = "not_latest_move"
+
+
+class PersonalDataAlreadyDestroyed(RuleViolated):
+    code = "personal_data_already_destroyed"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from letopis.calendars import load_calendar
 from letopis.clock import Clock, system_clock
 from letopis.ledger import Ledger
+from letopis.privacy import PersonalDataService, load_master_key, open_keystore
 from letopis.services.acceptance import AcceptanceService
 from letopis.services.admissions import CollegeAdmissionService, FirstClassService
 from letopis.services.certificates import CertificateService
@@ -43,8 +44,10 @@ class Services:
     kindergarten: KindergartenQueueService
     first_class: FirstClassService
     college_admission: CollegeAdmissionService
+    personal_data: PersonalDataService
 
     def close(self) -> None:
+        self.personal_data.keystore.close()
         self.ledger.store.close()
 
 
@@ -52,10 +55,16 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     store = open_store(settings.database_url, settings.database_schema, settings.pool_size)
     ledger = Ledger(store, clock)
     calendar = load_calendar(settings.calendar_file)
+    master = load_master_key(
+        settings.master_key_file,
+        settings.master_key.get_secret_value() if settings.master_key else None)
+    personal_data = PersonalDataService(
+        ledger, open_keystore(settings.database_url, settings.database_schema,
+                              settings.keystore_url), master, clock)
     return Services(
         ledger=ledger,
         organisations=OrganisationService(ledger),
-        learners=LearnerService(ledger),
+        learners=LearnerService(ledger, personal_data),
         marks=MarkService(ledger),
         commissions=CommissionService(ledger),
         exams=ExamService(ledger, calendar),
@@ -68,4 +77,5 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         kindergarten=KindergartenQueueService(ledger),
         first_class=FirstClassService(ledger, calendar),
         college_admission=CollegeAdmissionService(ledger),
+        personal_data=personal_data,
     )

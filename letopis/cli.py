@@ -44,7 +44,7 @@ def _settings() -> Settings:
 
 def cmd_db_init(_args: argparse.Namespace) -> None:
     settings = _settings()
-    init_store(settings.database_url, settings.database_schema)
+    init_store(settings.database_url, settings.database_schema, settings.keystore_url)
     print(f"store ready: {_redact(settings.database_url)}")
 
 
@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_admissions import register as register_admissions
 
     register_admissions(sub, _settings)
+    from letopis.cli_privacy import register as register_personal_data
+
+    register_personal_data(sub, _settings)
     return parser
 
 

@@ -147,8 +147,10 @@ class DemoGenerator:
         sept1 = date(start, 9, 1)
         order = BasisDocument(kind="order", number=f"{100 + n % 50}-к", dated=sept1)
         if year_index == 0:
-            self.s.learners.register(self._ctx(sept1, "learner", n), learner_id,
-                                     {"demo": True, "full_name": _name(rng)})
+            # Without a master key the demo keeps no personal data (docs/privacy.md).
+            personal = ({"demo": True, "full_name": _name(rng)}
+                        if self.s.personal_data.configured else None)
+            self.s.learners.register(self._ctx(sept1, "learner", n), learner_id, personal)
             self.s.learners.enrol(self._ctx(sept1, "enrol", n, basis=order), learner_id,
                                   enrolment_id=enrolment, organisation_id=school,
                                   level=_level(grade), class_or_group=f"{grade}{letter}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,4 +22,16 @@ class Settings(BaseSettings):
         default=None,
         description="a region's production calendar (format: docs/exams.md); "
                     "default: the shipped federal calendar of Russia",
+    )
+    master_key_file: Path | None = Field(
+        default=None,
+        description="file holding the master key (base64 of 32 bytes) that wraps every "
+                    "learner's data key (docs/privacy.md)",
+    )
+    master_key: SecretStr | None = Field(
+        default=None, description="the master key itself, base64 (when no file is used)")
+    keystore_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL of the key store (schema <database_schema>_keys); "
+                    "default: the store's server. SQLite keeps keys in <store>.keys.sqlite",
     )

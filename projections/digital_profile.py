@@ -54,7 +54,11 @@ from projections.digital_profile_study import (
     apply_study,
     open_spans,
 )
-from projections.learner_history import LEARNER_EVENTS
+from projections.learner_history import (
+    LEARNER_EVENTS,
+    PERSONAL_DATA_DESTROYED,
+    personal_data_destroyed,
+)
 
 PROFILES = "profiles"
 
@@ -89,6 +93,8 @@ def _apply_profile(row: Row | None, event: Event) -> Row | None:
                           key=lambda s: (s["academic_year"], s["subject"]))
         return {**base, "subjects": subjects}
     base = row if row is not None else _new_profile(str(event.originator_id))
+    if isinstance(event, PERSONAL_DATA_DESTROYED):
+        return {**base, **personal_data_destroyed(event)}
     study = apply_study(base["study"], event)
     general, additional = open_spans(study)
     status = "enrolled" if general or additional else "left" if study else "registered"

@@ -33,13 +33,15 @@ _TransferredWithin: type[Any] = getattr(Learner, "TransferredWithin")  # noqa: B
 _ExpelledByTransfer: type[Any] = getattr(Learner, "ExpelledByTransfer")  # noqa: B009
 _Left: type[Any] = getattr(Learner, "Left")  # noqa: B009
 _EntryCancelled: type[Any] = getattr(Learner, "EntryCancelled")  # noqa: B009
+PERSONAL_DATA_DESTROYED: type[Any] = getattr(Learner, "PersonalDataDestroyed")  # noqa: B009
 _OrgRegistered: type[Any] = getattr(Organisation, "Registered")  # noqa: B009
 _OrgDetailsChanged: type[Any] = getattr(Organisation, "DetailsChanged")  # noqa: B009
 _OrgReorganised: type[Any] = getattr(Organisation, "Reorganised")  # noqa: B009
 _OrgClosed: type[Any] = getattr(Organisation, "Closed")  # noqa: B009
 
 LEARNER_EVENTS: tuple[type[Any], ...] = (
-    _Registered, Learner.Enrolled, _TransferredWithin, _ExpelledByTransfer, _Left, _EntryCancelled)
+    _Registered, Learner.Enrolled, _TransferredWithin, _ExpelledByTransfer, _Left, _EntryCancelled,
+    PERSONAL_DATA_DESTROYED)
 _ORGANISATION_EVENTS = (_OrgRegistered, _OrgDetailsChanged, _OrgReorganised, _OrgClosed)
 
 _KIND = {Learner.Enrolled: "enrolled", _TransferredWithin: "transferred_within",
@@ -144,6 +146,13 @@ def refold(entries: list[Row]) -> tuple[dict[str, Row], dict[str, Row]]:
     return latest, active
 
 
+def personal_data_destroyed(event: Any) -> Row:
+    """The marker a row carries once the learner's personal data is destroyed. Rows never held
+    personal data (only the pseudonymous id); the marker tells portals to drop theirs."""
+    return {"personal_data": "destroyed",
+            "personal_data_destroyed_at": iso(event.meta.recorded_at)}
+
+
 def _new_learner(learner_id: str) -> Row:
     return {"learner_id": learner_id, "registered_at": None, "status": "registered",
             "version": 0, "entries": [], "current": {"general": None, "additional": []}}
@@ -168,6 +177,8 @@ def _apply_learner(row: Row | None, event: Event) -> Row | None:
     if isinstance(event, _Registered):
         return {**base, "registered_at": iso(event.meta.recorded_at),
                 "version": event.originator_version}
+    if isinstance(event, PERSONAL_DATA_DESTROYED):
+        return {**base, **personal_data_destroyed(event), "version": event.originator_version}
     entries: list[Row] = base["entries"]
     if isinstance(event, _EntryCancelled):
         cancelled = {"by_version": event.originator_version, "reason": event.reason,

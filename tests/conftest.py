@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from letopis.clock import FixedClock
 from letopis.ledger import Ledger
+from letopis.privacy import MasterKey, PersonalDataService, open_keystore
 from letopis.store import LedgerRecorder, init_store, open_store
 from tests.pg import fresh_schema
 
@@ -49,3 +50,32 @@ def store(store_url: tuple[str, str]) -> Iterator[LedgerRecorder]:
 @pytest.fixture
 def ledger(store: LedgerRecorder) -> Ledger:
     return Ledger(store, FixedClock(START))
+
+
+KeyedServices = Callable[[MasterKey], PersonalDataService]
+
+# A fixed master key for tests (never one of production's): base64 of bytes 0..31.
+TEST_MASTER_KEY = MasterKey(bytes(range(32)))
+
+
+@pytest.fixture
+def keyed(ledger: Ledger, store_url: tuple[str, str]) -> Iterator[KeyedServices]:
+    """Makes personal-data services over the `ledger` fixture's store, one per master key;
+    closes their key stores afterwards."""
+    opened: list[PersonalDataService] = []
+
+    def make(master: MasterKey) -> PersonalDataService:
+        service = PersonalDataService(ledger, open_keystore(*store_url), master,
+                                      FixedClock(START))
+        opened.append(service)
+        return service
+
+    yield make
+    for service in opened:
+        service.keystore.close()
+
+
+@pytest.fixture
+def personal_data(keyed: KeyedServices) -> PersonalDataService:
+    """The personal-data service over the `ledger` fixture's store and its own key store."""
+    return keyed(TEST_MASTER_KEY)

@@ -45,6 +45,9 @@ def new_schema_name() -> str:
 def drop_schema(url: str, schema: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+        # The key store lives beside the store, in its own schema (docs/privacy.md).
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE'.encode())
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_proj" CASCADE'.encode())
 
 
 @contextmanager

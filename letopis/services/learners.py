@@ -1,13 +1,12 @@
 """Commands of the learner contingent: registration, enrolment, transfers, leaving, corrections.
 
-Personal data never enters the event stream: it goes to a separate record keyed by the learner's
-pseudonymous id, so it can later be encrypted and destroyed without touching the ledger.
+Personal data never enters the event stream: the personal-data service encrypts it with the
+learner's own data key into a separate record keyed by the pseudonymous id (docs/privacy.md).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -18,12 +17,15 @@ from domain.learner import Learner
 from domain.learner_values import EducationDocument, EducationLevel, FormOfStudy, LeavingReason
 from domain.organisation import Organisation
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy.errors import MasterKeyMissing
+from letopis.privacy.service import PersonalDataService
 from letopis.store.base import CommandOutcome
 
 
 class LearnerService:
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, personal_data: PersonalDataService | None = None) -> None:
         self.ledger = ledger
+        self.personal_data = personal_data
 
     def get(self, learner_id: UUID, version: int | None = None) -> Learner:
         return self.ledger.load(Learner, learner_id, "learner", version)
@@ -35,6 +37,14 @@ class LearnerService:
 
     def register(self, context: CommandContext, learner_id: UUID,
                  personal_data: dict[str, Any] | None = None) -> CommandOutcome:
+        """Register under a pseudonymous id; `personal_data` is encrypted and kept apart."""
+        if personal_data is not None:
+            # Checked first, so a store without a master key writes neither event nor record.
+            if self.personal_data is None:
+                raise MasterKeyMissing("personal data needs the personal-data service "
+                                       "(a master key and a key store)")
+            self.personal_data.master()
+
         def action(meta: Meta) -> list[Learner]:
             if self.ledger.exists(learner_id):
                 raise InvalidInput(f"learner {learner_id} is already registered")
@@ -42,10 +52,10 @@ class LearnerService:
 
         outcome = self.ledger.execute(context, "register_learner",
                                       {"learner_id": learner_id}, action)
-        if personal_data is not None and self.ledger.store.get_personal_data(learner_id) is None:
-            self.ledger.store.put_personal_data(
-                learner_id, json.dumps(personal_data, sort_keys=True, default=str).encode()
-            )
+        if (personal_data is not None and self.personal_data is not None
+                and self.ledger.store.get_personal_data(learner_id) is None
+                and not self.personal_data.is_destroyed(learner_id)):
+            self.personal_data.store(learner_id, personal_data)
         return outcome
 
     def enrol(self, context: CommandContext, learner_id: UUID, *, enrolment_id: UUID,
@@ -124,6 +134,10 @@ class LearnerService:
 
     def cancel(self, context: CommandContext, learner_id: UUID, *, cancelled_version: int,
                reason: str) -> CommandOutcome:
+        if self.personal_data is not None:
+            self.personal_data.refuse_quoting(learner_id, reason, "cancellation reason",
+                                              context.actor.user_id)
+
         def action(meta: Meta) -> list[Learner]:
             learner = self.get(learner_id)
             learner.cancel(cancelled_version=cancelled_version, reason=reason, meta=meta)

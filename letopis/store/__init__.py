@@ -38,12 +38,17 @@ def _kind(url: str) -> str:
     )
 
 
-def init_store(url: str, schema: str = "letopis") -> None:
-    """Create the store's tables once (`letopis db init`); safe to run twice."""
+def init_store(url: str, schema: str = "letopis", keystore_url: str | None = None) -> None:
+    """Create the store's tables and its key store once (`letopis db init`); safe to run twice.
+
+    The key store (wrapped personal-data keys, access log) lives apart: docs/privacy.md."""
+    from letopis.privacy import init_keystore
+
     if _kind(url) == "postgres":
         from letopis.store.postgres import create_schema
 
         create_schema(url, schema)
+        init_keystore(url, schema, keystore_url)
         return
     from letopis.store.sqlite import SQLiteRecorder
 
@@ -53,6 +58,8 @@ def init_store(url: str, schema: str = "letopis") -> None:
     recorder = SQLiteRecorder(path)
     recorder.create_table()
     recorder.close()
+    if path != ":memory:":
+        init_keystore(url)
 
 
 def open_store(url: str, schema: str = "letopis", pool_size: int = 4) -> LedgerRecorder:

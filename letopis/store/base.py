@@ -39,7 +39,11 @@ class CommandOutcome:
 
 
 class LedgerRecorder(ApplicationRecorder, ABC):
-    """An application recorder that also keeps command outcomes and personal data."""
+    """An application recorder that also keeps command outcomes and personal data.
+
+    Personal-data records are opaque bytes here: `letopis.privacy` encrypts them before they
+    arrive, so plaintext never reaches the event store.
+    """
 
     def select_streams(self, stream_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
         """Every event of each of `stream_ids`, by stream, in version order (unknown streams
@@ -62,6 +66,10 @@ class LedgerRecorder(ApplicationRecorder, ABC):
     @abstractmethod
     def get_personal_data(self, learner_id: UUID) -> bytes | None:
         """The personal-data record of a learner, if any."""
+
+    @abstractmethod
+    def delete_personal_data(self, learner_id: UUID) -> bool:
+        """Delete the learner's record (after its key was destroyed); True if there was one."""
 
     @abstractmethod
     def count_events(self) -> int:

@@ -259,6 +259,13 @@ class PostgresRecorder(LedgerRecorder):
             ).fetchone()
         return None if row is None else bytes(row[0])
 
+    def delete_personal_data(self, learner_id: UUID) -> bool:
+        with self.pool.connection() as conn:
+            cursor = conn.execute(
+                f"DELETE FROM {self._s}.personal_data WHERE learner_id = %s".encode(),
+                (learner_id,))
+        return cursor.rowcount > 0
+
     def count_events(self) -> int:
         with self.pool.connection() as conn:
             row = conn.execute(f"SELECT count(*) FROM {self._events}".encode()).fetchone()

@@ -93,6 +93,12 @@ class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
             row = c.fetchone()
         return None if row is None else bytes(row[0])
 
+    def delete_personal_data(self, learner_id: UUID) -> bool:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM personal_data WHERE learner_id = ?", (learner_id.hex,))
+            c.execute("SELECT changes()")
+            return int(c.fetchone()[0]) > 0
+
     def count_events(self) -> int:
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT count(*) FROM events")

@@ -15,8 +15,10 @@ from domain.envelope import Actor, Role
 from letopis.cli import run
 from letopis.clock import system_clock
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy import PersonalDataService, open_keystore
 from letopis.services.learners import LearnerService
 from letopis.store import init_store, open_store
+from tests.conftest import TEST_MASTER_KEY
 from tests.pg import drop_schema, new_schema_name, require_postgres
 
 TABLES = {"events", "commands", "personal_data"}
@@ -64,7 +66,10 @@ def test_db_init_twice_creates_the_store_and_keeps_its_data(
 
     store = open_store(url, name)
     try:
-        LearnerService(Ledger(store, system_clock)).register(
+        ledger = Ledger(store, system_clock)
+        keys = PersonalDataService(ledger, open_keystore(url, name), TEST_MASTER_KEY,
+                                   system_clock)
+        LearnerService(ledger, keys).register(
             CommandContext(actor=Actor("clerk", Role.REGISTRAR), command_id="c1",
                            effective_on=date(2026, 9, 1)),
             UUID(int=1), {"full_name": "Иванов Иван"})
@@ -76,6 +81,7 @@ def test_db_init_twice_creates_the_store_and_keeps_its_data(
         assert store.command_outcome("c1") is not None
         assert store.get_personal_data(UUID(int=1)) is not None
     finally:
+        keys.keystore.close()
         store.close()
     out, err = capsys.readouterr()
     assert out.count("store ready") == 2

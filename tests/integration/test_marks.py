@@ -46,7 +46,7 @@ def five(value: str) -> MarkValue:
 
 @pytest.fixture
 def marks(ledger: Ledger) -> MarkService:
-    LearnerService(ledger).register(ctx("register", REGISTRAR), LEARNER, {"full_name": "Иванов"})
+    LearnerService(ledger).register(ctx("register", REGISTRAR), LEARNER)
     return MarkService(ledger)
 
 

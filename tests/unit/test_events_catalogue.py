@@ -30,6 +30,7 @@ def test_topics_are_pinned() -> None:
         "domain.learner:Learner.ExpelledByTransfer": 1,
         "domain.learner:Learner.Left": 1,
         "domain.learner:Learner.EntryCancelled": 1,
+        "domain.learner:Learner.PersonalDataDestroyed": 1,
         "domain.gradebook:Gradebook.Opened": 1,
         "domain.gradebook:Gradebook.MarkRecorded": 1,
         "domain.gradebook:Gradebook.MarkCorrected": 1,
