@@ -1,0 +1,114 @@
+"""Typing a statement's lines in DuckDB: text → dates, kopecks, INNs, with one defect a line.
+
+Table `statement`: line_no, number, dated (DATE), amount (BIGINT kopecks), payer_inn,
+payee_inn, payee_account, purpose, defect (NULL on a readable line), defect_column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from letopis.reconciliation.layout import StatementError
+
+_SPACES = r"[ \t\x{00A0}\x{202F}'']"  # thousands separators: space, nbsp, narrow nbsp, '
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
+               header: Sequence[str], columns: dict[str, int], source: str, *,
+               lenient: bool) -> None:
+    """Create `statement` from the normalised file (each line prefixed with its number).
+    Strict: the first defective line is an error and the table is not left behind."""
+    names = {f"c{i}": "VARCHAR" for i in range(len(header))}
+    spec = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in {"line_no": "BIGINT",
+                                                               **names}.items())
+    con.execute("DROP TABLE IF EXISTS raw_lines")
+    con.execute("DROP TABLE IF EXISTS statement_rejects")
+    con.execute(
+        f"CREATE TEMP TABLE raw_lines AS SELECT * FROM read_csv({_quote(str(path))}, "
+        f"delim={_quote(separator)}, header=false, auto_detect=false, columns={{{spec}}}, "
+        "quote='\"', escape='\"', null_padding=true, store_rejects=true, "
+        "rejects_table='statement_rejects', rejects_scan='statement_reject_scans')")
+
+    def col(field: str) -> str:
+        return f"trim(coalesce(c{columns[field]}, ''))" if field in columns else "''"
+
+    def label(field: str) -> str:
+        return _quote(header[columns[field]]) if field in columns else "NULL"
+
+    payee_column = "payee_inn" if "payee_inn" in columns else "payee_account"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE statement_text AS
+        SELECT line_no, {col('number')} AS number, {col('dated')} AS dated_text,
+               replace(regexp_replace({col('amount')}, '{_SPACES}', '', 'g'), ',', '.')
+                   AS amount_text,
+               {col('amount')} AS amount_raw,
+               {col('payer_inn')} AS payer_inn,
+               regexp_replace({col('payee_inn')}, '\\s', '', 'g') AS payee_text,
+               regexp_replace({col('payee_account')}, '\\s', '', 'g') AS account_text,
+               {col('purpose')} AS purpose
+        FROM raw_lines""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE statement AS
+        WITH typed AS (
+            SELECT *,
+                CASE WHEN regexp_full_match(dated_text, '\\d{{2}}\\.\\d{{2}}\\.\\d{{4}}')
+                         THEN try_strptime(dated_text, '%d.%m.%Y')::DATE
+                     WHEN regexp_full_match(dated_text, '\\d{{4}}-\\d{{2}}-\\d{{2}}')
+                         THEN try_strptime(dated_text, '%Y-%m-%d')::DATE END AS dated,
+                CASE WHEN regexp_full_match(amount_text, '\\d{{1,15}}(\\.\\d{{1,2}})?')
+                         THEN CAST(CAST(amount_text AS DECIMAL(18, 2)) * 100 AS BIGINT)
+                     END AS amount,
+                CASE WHEN regexp_full_match(payee_text, '\\d{{10}}|\\d{{12}}')
+                     THEN payee_text END AS payee_inn,
+                CASE WHEN regexp_full_match(account_text, '\\d{{20}}') THEN account_text
+                     WHEN regexp_full_match(payee_text, '\\d{{20}}') THEN payee_text
+                     END AS payee_account
+            FROM statement_text)
+        SELECT line_no, number, dated, amount, payer_inn, payee_inn, payee_account, purpose,
+            CASE WHEN number = '' THEN 'empty payment order number'
+                 WHEN dated IS NULL THEN 'malformed date ' || {_quote_sql('dated_text')}
+                     || ' (expected DD.MM.YYYY or YYYY-MM-DD)'
+                 WHEN amount IS NULL THEN 'malformed amount ' || {_quote_sql('amount_raw')}
+                     || ' (expected roubles with at most two decimals, e.g. 1 234,50)'
+                 WHEN amount = 0 THEN 'zero amount'
+                 WHEN NOT regexp_full_match(payer_inn, '\\d{{10}}|\\d{{12}}')
+                     THEN 'malformed payer INN ' || {_quote_sql('payer_inn')}
+                 WHEN payee_inn IS NULL AND payee_account IS NULL
+                     THEN 'malformed payee INN or account ' || {_quote_sql('payee_text')}
+                 END AS defect,
+            CASE WHEN number = '' THEN {label('number')}
+                 WHEN dated IS NULL THEN {label('dated')}
+                 WHEN amount IS NULL OR amount = 0 THEN {label('amount')}
+                 WHEN NOT regexp_full_match(payer_inn, '\\d{{10}}|\\d{{12}}')
+                     THEN {label('payer_inn')}
+                 WHEN payee_inn IS NULL AND payee_account IS NULL THEN {label(payee_column)}
+                 END AS defect_column
+        FROM typed""")
+    con.execute("""
+        INSERT INTO statement
+        SELECT CAST(regexp_extract(csv_line, '^(\\d+)', 1) AS BIGINT), NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL,
+               'wrong number of fields: ' || lower(CAST(error_type AS VARCHAR))
+                   || ' (the header has ' || ? || ')', NULL
+        FROM statement_rejects""", [len(header)])
+    con.execute("DROP TABLE raw_lines")
+    con.execute("DROP TABLE statement_text")
+    if not lenient:
+        first = con.execute("SELECT line_no, defect_column, defect FROM statement "
+                            "WHERE defect IS NOT NULL ORDER BY line_no LIMIT 1").fetchone()
+        if first is not None:
+            con.execute("DROP TABLE statement")
+            where = f"line {first[0]}" + (f", column {first[1]!r}" if first[1] else "")
+            raise StatementError(f"{source}: {where}: {first[2]}")
+
+
+def _quote_sql(column: str) -> str:
+    """SQL text of a column's value in quotes, for a message."""
+    return f"'''' || {column} || ''''"
