@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_projections import register as register_projections
 
     register_projections(sub, _settings)
+    from letopis.cli_reconcile import register as register_reconcile
+
+    register_reconcile(sub, _settings)
     return parser
 
 
