@@ -42,28 +42,40 @@ def _money(column: str) -> str:
 
 def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
     """Build the table `reconciliation` from `statement`, `claims` and `payments`."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE open_claims AS
+    # Views cannot take parameters: the two filters are inlined as quoted literals.
+    period = "NULL" if options.period is None else f"DATE '{options.period.isoformat()}'"
+    municipality = "NULL" if options.municipality is None \
+        else "'" + options.municipality.replace("'", "''") + "'"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW open_claims AS
         SELECT *, substr(lower(claim_id), 1, 13) AS reference
         FROM claims
         WHERE status = 'approved'
-          AND ($period IS NULL OR month = $period)
-          AND ($municipality IS NULL OR municipality = $municipality)""",
-                {"period": options.period, "municipality": options.municipality})
+          AND ({period} IS NULL OR month = {period})
+          AND ({municipality} IS NULL OR municipality = {municipality})""")
+    # Narrow tables from here on: the purpose text is read once (month, references) and joined
+    # back only into the final report.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lines AS
-        SELECT *,
-            row_number() OVER (PARTITION BY number, dated, payer_inn ORDER BY line_no) AS copy,
-            min(line_no) OVER (PARTITION BY number, dated, payer_inn) AS first_line,
+        WITH texts AS (
+            SELECT line_no, number, dated, amount, payer_inn, payee_inn,
+                regexp_extract(purpose, '{_MONTH_DOT}', ['month', 'year']) AS dot,
+                regexp_extract(purpose, '{_MONTH_ISO}', ['year', 'month']) AS iso,
+                regexp_extract_all(lower(purpose), '{_REFERENCE}') AS tokens
+            FROM statement WHERE defect IS NULL),
+        firsts AS (
+            SELECT number, dated, payer_inn, min(line_no) AS first_line FROM texts
+            GROUP BY ALL)
+        SELECT t.line_no, t.number, t.dated, t.amount, t.payer_inn, t.payee_inn, t.tokens,
+            f.first_line, t.line_no > f.first_line AS repeated,
             coalesce(
-                CASE WHEN regexp_matches(purpose, '{_MONTH_DOT}') THEN make_date(
-                    CAST(regexp_extract(purpose, '{_MONTH_DOT}', 2) AS INTEGER),
-                    CAST(regexp_extract(purpose, '{_MONTH_DOT}', 1) AS INTEGER), 1) END,
-                CASE WHEN regexp_matches(purpose, '{_MONTH_ISO}') THEN make_date(
-                    CAST(regexp_extract(purpose, '{_MONTH_ISO}', 1) AS INTEGER),
-                    CAST(regexp_extract(purpose, '{_MONTH_ISO}', 2) AS INTEGER), 1) END,
+                CASE WHEN dot.month <> '' THEN make_date(CAST(dot.year AS INTEGER),
+                                                         CAST(dot.month AS INTEGER), 1) END,
+                CASE WHEN iso.month <> '' THEN make_date(CAST(iso.year AS INTEGER),
+                                                         CAST(iso.month AS INTEGER), 1) END,
                 $period) AS line_month
-        FROM statement WHERE defect IS NULL""", {"period": options.period})
+        FROM texts t JOIN firsts f USING (number, dated, payer_inn)""",
+                {"period": options.period})
     # What is due on a claim: approved, less payments recorded by orders not in this statement.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE claim_due AS
@@ -75,7 +87,7 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         LEFT JOIN (SELECT DISTINCT number, dated, payer_inn FROM lines) k
             ON k.number = p.number AND k.dated = p.dated AND k.payer_inn = p.payer_inn
         GROUP BY c.claim_id, c.approved""")
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE assigned AS
         WITH candidates AS (SELECT c.*, d.due FROM open_claims c JOIN claim_due d USING (claim_id)),
         recorded AS (
@@ -83,9 +95,7 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
             JOIN payments p ON p.number = l.number AND p.dated = l.dated
                 AND p.payer_inn = l.payer_inn
             JOIN candidates c ON c.claim_id = p.claim_id GROUP BY l.line_no),
-        tokens AS (
-            SELECT line_no, unnest(regexp_extract_all(lower(purpose), '{_REFERENCE}')) AS token
-            FROM lines),
+        tokens AS (SELECT line_no, unnest(tokens) AS token FROM lines),
         by_reference AS (
             SELECT t.line_no, min(c.claim_id) AS claim_id FROM tokens t
             JOIN candidates c ON c.reference = t.token GROUP BY t.line_no),
@@ -105,7 +115,7 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
             WHERE due > 0 GROUP BY due HAVING count(*) = 1),
         weak AS (
             SELECT l.line_no, o.claim_id FROM lines l JOIN only_of_amount o ON o.due = l.amount)
-        SELECT l.*,
+        SELECT l.line_no, l.first_line, l.repeated,
             CASE WHEN r.claim_id IS NOT NULL THEN 'recorded'
                  WHEN b.claim_id IS NOT NULL THEN 'reference'
                  WHEN e.claim_id IS NOT NULL THEN 'inn_amount_period'
@@ -123,20 +133,23 @@ def _classify(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE reconciliation AS
         WITH a AS (
-            SELECT l.*, c.kind AS claim_kind, c.month AS claim_month, c.reference,
+            SELECT s.*, l.first_line, l.repeated, l.matched_by, l.claim_id,
+                   c.kind AS claim_kind, c.month AS claim_month, c.reference,
                    c.provider_inn, c.payer_id, c.payer_inn AS claim_payer_inn, c.payer_name,
                    c.provider_id, c.provider_name, d.due, d.unpaid,
-                   l.matched_by = 'reference' AND l.payee_inn IS DISTINCT FROM c.provider_inn
+                   l.matched_by = 'reference' AND s.payee_inn IS DISTINCT FROM c.provider_inn
                        AS wrong_provider
-            FROM assigned l LEFT JOIN open_claims c USING (claim_id)
+            FROM assigned l JOIN statement s USING (line_no)
+            LEFT JOIN open_claims c USING (claim_id)
             LEFT JOIN claim_due d USING (claim_id)),
-        counted AS (
-            SELECT *, sum(amount) FILTER (WHERE copy = 1 AND NOT wrong_provider
-                                          AND matched_by <> 'inn_period')
-                OVER (PARTITION BY claim_id) AS paid_here
-            FROM a),
+        paid AS (
+            SELECT claim_id, sum(amount) AS paid_here FROM a
+            WHERE claim_id IS NOT NULL AND NOT repeated AND NOT wrong_provider
+                AND matched_by <> 'inn_period'
+            GROUP BY claim_id),
+        counted AS (SELECT * FROM a LEFT JOIN paid USING (claim_id)),
         lines AS (
-            SELECT CASE WHEN copy > 1 THEN 'duplicate'
+            SELECT CASE WHEN repeated THEN 'duplicate'
                         WHEN claim_id IS NULL THEN 'no_claim'
                         WHEN matched_by = 'inn_period' THEN 'amount_mismatch'
                         WHEN wrong_provider THEN 'wrong_provider'
@@ -195,5 +208,5 @@ def _classify(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         FROM open_claims c JOIN claim_due d USING (claim_id)
         WHERE d.unpaid > 0 AND c.approved_on + $days < $as_of
           AND c.claim_id NOT IN (SELECT claim_id FROM assigned WHERE claim_id IS NOT NULL
-                                 AND copy = 1)""",
+                                 AND NOT repeated)""",
                 {"days": options.due_days, "as_of": as_of})

@@ -28,13 +28,7 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
     names = {f"c{i}": "VARCHAR" for i in range(len(header))}
     spec = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in {"line_no": "BIGINT",
                                                                **names}.items())
-    con.execute("DROP TABLE IF EXISTS raw_lines")
     con.execute("DROP TABLE IF EXISTS statement_rejects")
-    con.execute(
-        f"CREATE TEMP TABLE raw_lines AS SELECT * FROM read_csv({_quote(str(path))}, "
-        f"delim={_quote(separator)}, header=false, auto_detect=false, columns={{{spec}}}, "
-        "quote='\"', escape='\"', null_padding=true, store_rejects=true, "
-        "rejects_table='statement_rejects', rejects_scan='statement_reject_scans')")
 
     def col(field: str) -> str:
         return f"trim(coalesce(c{columns[field]}, ''))" if field in columns else "''"
@@ -43,20 +37,25 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
         return _quote(header[columns[field]]) if field in columns else "NULL"
 
     payee_column = "payee_inn" if "payee_inn" in columns else "payee_account"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE statement_text AS
-        SELECT line_no, {col('number')} AS number, {col('dated')} AS dated_text,
-               replace(regexp_replace({col('amount')}, '{_SPACES}', '', 'g'), ',', '.')
-                   AS amount_text,
-               {col('amount')} AS amount_raw,
-               {col('payer_inn')} AS payer_inn,
-               regexp_replace({col('payee_inn')}, '\\s', '', 'g') AS payee_text,
-               regexp_replace({col('payee_account')}, '\\s', '', 'g') AS account_text,
-               {col('purpose')} AS purpose
-        FROM raw_lines""")
+    # One statement, so DuckDB streams the file through every step without materialising it.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE statement AS
-        WITH typed AS (
+        WITH raw_lines AS (
+            SELECT * FROM read_csv({_quote(str(path))}, delim={_quote(separator)},
+                header=false, auto_detect=false, columns={{{spec}}}, quote='"', escape='"',
+                null_padding=true, store_rejects=true, rejects_table='statement_rejects',
+                rejects_scan='statement_reject_scans')),
+        statement_text AS (
+            SELECT line_no, {col('number')} AS number, {col('dated')} AS dated_text,
+                replace(regexp_replace({col('amount')}, '{_SPACES}', '', 'g'), ',', '.')
+                    AS amount_text,
+                {col('amount')} AS amount_raw,
+                {col('payer_inn')} AS payer_inn,
+                regexp_replace({col('payee_inn')}, '\\s', '', 'g') AS payee_text,
+                regexp_replace({col('payee_account')}, '\\s', '', 'g') AS account_text,
+                {col('purpose')} AS purpose
+            FROM raw_lines),
+        typed AS (
             SELECT *,
                 CASE WHEN regexp_full_match(dated_text, '\\d{{2}}\\.\\d{{2}}\\.\\d{{4}}')
                          THEN try_strptime(dated_text, '%d.%m.%Y')::DATE
@@ -96,10 +95,8 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
         SELECT CAST(regexp_extract(csv_line, '^(\\d+)', 1) AS BIGINT), NULL, NULL, NULL,
                NULL, NULL, NULL, NULL,
                'wrong number of fields: ' || lower(CAST(error_type AS VARCHAR))
-                   || ' (the header has ' || ? || ')', NULL
+                   || ' (the header has ' || ? || ' fields)', NULL
         FROM statement_rejects""", [len(header)])
-    con.execute("DROP TABLE raw_lines")
-    con.execute("DROP TABLE statement_text")
     if not lenient:
         first = con.execute("SELECT line_no, defect_column, defect FROM statement "
                             "WHERE defect IS NOT NULL ORDER BY line_no LIMIT 1").fetchone()
