@@ -148,3 +148,15 @@ def test_lenient_classifies_defective_lines_and_keeps_the_others(tmp_path: Path)
 def test_blank_lines_keep_the_line_numbers_of_the_file(tmp_path: Path) -> None:
     text = ru_lines().replace("\n18;", "\n\n18;")
     assert [r[0] for r in read(text.encode(), tmp_path)] == [2, 4]
+
+
+def test_the_documented_examples_parse(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    csv_rows = read((examples / "statement-cp1251.csv").read_bytes(), tmp_path)
+    assert [(r[0], r[3]) for r in csv_rows] == [(2, 960_000), (3, 240_000), (4, 100_000)]
+    assert csv_rows[2][6] == "40601810200003000001"
+    xlsx_rows = read((examples / "statement.xlsx").read_bytes(), tmp_path, "statement.xlsx")
+    assert [(r[0], r[2], r[3]) for r in xlsx_rows] == [(2, date(2026, 10, 20), 960_000),
+                                                       (3, date(2026, 10, 20), 240_000)]
+    mapping = ColumnMapping.parse(str(examples / "columns.txt"))
+    assert mapping.headers["amount"] == "Сумма, руб."
