@@ -58,7 +58,8 @@ def _options(args: argparse.Namespace) -> ReconcileOptions:
                                  args.lenient)
     matching = MatchOptions(_month(args.period), args.municipality, args.due_days,
                             _day(args.as_of))
-    return ReconcileOptions(statement, matching, out, xlsx=not args.no_xlsx)
+    return ReconcileOptions(statement, matching, out, xlsx=not args.no_xlsx,
+                            collect_lines=False)
 
 
 def cmd_reconcile(args: argparse.Namespace, settings_factory: SettingsFactory) -> int:

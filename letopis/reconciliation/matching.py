@@ -61,7 +61,8 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
             SELECT line_no, number, dated, amount, payer_inn, payee_inn,
                 regexp_extract(purpose, '{_MONTH_DOT}', ['month', 'year']) AS dot,
                 regexp_extract(purpose, '{_MONTH_ISO}', ['year', 'month']) AS iso,
-                regexp_extract_all(lower(purpose), '{_REFERENCE}') AS tokens
+                -- case-insensitive match; only the few tokens found are lower-cased
+                regexp_extract_all(purpose, '(?i){_REFERENCE}') AS tokens
             FROM statement WHERE defect IS NULL),
         firsts AS (
             SELECT number, dated, payer_inn, min(line_no) AS first_line FROM texts
@@ -80,8 +81,9 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE claim_due AS
         SELECT c.claim_id,
-               c.approved - coalesce(sum(p.amount) FILTER (WHERE k.number IS NULL), 0) AS due,
-               c.approved - coalesce(sum(p.amount), 0) AS unpaid
+               CAST(c.approved - coalesce(sum(p.amount) FILTER (WHERE k.number IS NULL), 0)
+                   AS BIGINT) AS due,
+               CAST(c.approved - coalesce(sum(p.amount), 0) AS BIGINT) AS unpaid
         FROM open_claims c
         LEFT JOIN payments p ON p.claim_id = c.claim_id
         LEFT JOIN (SELECT DISTINCT number, dated, payer_inn FROM lines) k
@@ -95,7 +97,7 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
             JOIN payments p ON p.number = l.number AND p.dated = l.dated
                 AND p.payer_inn = l.payer_inn
             JOIN candidates c ON c.claim_id = p.claim_id GROUP BY l.line_no),
-        tokens AS (SELECT line_no, unnest(tokens) AS token FROM lines),
+        tokens AS (SELECT line_no, lower(unnest(tokens)) AS token FROM lines),
         by_reference AS (
             SELECT t.line_no, min(c.claim_id) AS claim_id FROM tokens t
             JOIN candidates c ON c.reference = t.token GROUP BY t.line_no),

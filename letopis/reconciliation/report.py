@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -78,13 +79,14 @@ def write_files(con: duckdb.DuckDBPyConnection, result: Totals, out: Path, *,
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        select = (f"SELECT {', '.join(COLUMNS)} FROM reconciliation "
-                  "ORDER BY line_no NULLS LAST, claim_id")
+        # Sorted once; scans of the table keep that order for every file.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE report_rows AS SELECT {', '.join(COLUMNS)} "
+                    "FROM reconciliation ORDER BY line_no NULLS LAST, claim_id")
         for name, options in (("parquet", "FORMAT parquet"), ("csv", "FORMAT csv, HEADER")):
             target = str(staging / f"reconciliation.{name}").replace("'", "''")
-            con.execute(f"COPY ({select}) TO '{target}' ({options})")
+            con.execute(f"COPY report_rows TO '{target}' ({options})")
         if xlsx:
-            _write_xlsx(con, result, select, staging / "reconciliation.xlsx")
+            _write_xlsx(con, result, staging / "reconciliation.xlsx")
         if out.exists():
             out.rmdir()
         os.replace(staging, out)
@@ -93,8 +95,7 @@ def write_files(con: duckdb.DuckDBPyConnection, result: Totals, out: Path, *,
         raise
 
 
-def _write_xlsx(con: duckdb.DuckDBPyConnection, result: Totals, select: str,
-                path: Path) -> None:
+def _write_xlsx(con: duckdb.DuckDBPyConnection, result: Totals, path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -104,20 +105,19 @@ def _write_xlsx(con: duckdb.DuckDBPyConnection, result: Totals, select: str,
         summary.append([total.name, total.label, total.count, _roubles(total.amount)])
     summary.append(["statement", "all lines of the statement", result.statement_lines,
                     _roubles(result.statement_amount)])
-    cursor = con.execute(f"SELECT * FROM ({select}) ORDER BY class")
-    sheets = {name: book.create_sheet(name) for name in CLASSES}
-    for sheet in sheets.values():
+    for name in CLASSES:
+        sheet = book.create_sheet(name)
         sheet.append(list(COLUMNS))
-    while batch := cursor.fetchmany(10_000):
-        for row in batch:
-            cells = list(row)
-            for index in (4, 14):  # amount, claim_due: kopecks → roubles for people
-                cells[index] = None if cells[index] is None else _roubles(cells[index])
-            sheets[row[0]].append(cells)
+        cursor = con.execute("SELECT * FROM report_rows WHERE class = ?", [name])
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                cells = list(row)
+                for index in (4, 14):  # amount, claim_due: kopecks → roubles for people
+                    cells[index] = None if cells[index] is None else _roubles(cells[index])
+                sheet.append(cells)
     book.save(path)
 
 
-def _roubles(kopecks: int) -> str:
-    sign = "-" if kopecks < 0 else ""
-    whole, part = divmod(abs(kopecks), 100)
-    return f"{sign}{whole}.{part:02d}"
+def _roubles(kopecks: int) -> Decimal:
+    """Exact roubles: a number in the workbook, never a float."""
+    return Decimal(kopecks).scaleb(-2)

@@ -32,6 +32,7 @@ class ReconcileOptions:
     matching: MatchOptions = field(default_factory=MatchOptions)
     out: Path | None = None  # write the report files here (atomically)
     xlsx: bool = True
+    collect_lines: bool = True  # return every row in the Report (the CLI reads the files)
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,11 @@ def reconcile(registry: RegistryLoader, data: bytes, source: str,
         result = totals(con)
         if options.out is not None:
             write_files(con, result, options.out, xlsx=options.xlsx)
-        cursor = con.execute(f"SELECT {', '.join(COLUMNS)} FROM reconciliation "
-                             "ORDER BY line_no NULLS LAST, claim_id")
-        lines = tuple(dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall())
+        lines: tuple[dict[str, Any], ...] = ()
+        if options.collect_lines:
+            cursor = con.execute(f"SELECT {', '.join(COLUMNS)} FROM reconciliation "
+                                 "ORDER BY line_no NULLS LAST, claim_id")
+            lines = tuple(dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall())
         confirmed = tuple(ConfirmedPayment(*row) for row in con.execute(
             "SELECT line_no, number, dated, amount, payer_inn, payee_account, purpose, "
             "claim_id, payer_id, payer_name, claim_payer_inn, provider_id, provider_name, "

@@ -108,9 +108,12 @@ def _csv_to_csv(text: str, source: str, out: Path) -> tuple[list[str], str, int]
         raise StatementError(f"{source}: line {first + 1}: no column separator (';' or ',') in "
                              "the header")
     header = next(csv.reader([head], delimiter=separator))
-    body = [f"{n}{separator}{row}" for n, row in enumerate(rows[first + 1:], start=first + 2)
-            if row.strip()]
-    out.write_text("\n".join(body) + "\n", encoding="utf-8")
+    prefix = f"{{}}{separator}{{}}".format
+    body = [prefix(n, row) for n, row in enumerate(rows[first + 1:], start=first + 2)
+            if row and not row.isspace()]
+    with out.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write("\n".join(body))
+        handle.write("\n")
     return header, separator, len(body)
 
 

@@ -13,7 +13,13 @@ import duckdb
 
 from letopis.reconciliation.layout import StatementError
 
-_SPACES = r"[ \t\x{00A0}\x{202F}'']"  # thousands separators: space, nbsp, narrow nbsp, '
+
+def _without_spaces(value: str) -> str:
+    """Thousands separators (space, no-break space, narrow no-break space, ') dropped and a
+    decimal comma made a point; plain `replace` is several times cheaper than a regex."""
+    for separator in (" ", "\u00a0", "\u202f", "''"):
+        value = f"replace({value}, '{separator}', '')"
+    return f"replace({value}, ',', '.')"
 
 
 def _quote(text: str) -> str:
@@ -47,12 +53,11 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
                 rejects_scan='statement_reject_scans')),
         statement_text AS (
             SELECT line_no, {col('number')} AS number, {col('dated')} AS dated_text,
-                replace(regexp_replace({col('amount')}, '{_SPACES}', '', 'g'), ',', '.')
-                    AS amount_text,
+                {_without_spaces(col('amount'))} AS amount_text,
                 {col('amount')} AS amount_raw,
                 {col('payer_inn')} AS payer_inn,
-                regexp_replace({col('payee_inn')}, '\\s', '', 'g') AS payee_text,
-                regexp_replace({col('payee_account')}, '\\s', '', 'g') AS account_text,
+                replace({col('payee_inn')}, ' ', '') AS payee_text,
+                replace({col('payee_account')}, ' ', '') AS account_text,
                 {col('purpose')} AS purpose
             FROM raw_lines),
         typed AS (

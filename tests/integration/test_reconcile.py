@@ -115,7 +115,10 @@ def test_apply_records_confirmed_payments_once(ledger: Ledger, cli_env: None, tm
     args = ["reconcile", "--payments", str(statement), "--lenient", "--apply"]
 
     assert run([*args, "--out", str(tmp_path / "first")]) == 0
-    assert "1 payments recorded, 0 already present" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "1 payments recorded, 0 already present" in output
+    assert "payment to the wrong provider" in output  # the summary table
+    assert (tmp_path / "first" / "reconciliation.xlsx").is_file()
     claim = world.world.claims.claim(world.claims["A"])
     assert claim.paid == claim.approved == 960_000
     events = ledger.store.count_events()
