@@ -13,7 +13,7 @@ provider_name, municipality, month DATE, status, approved, paid, approved_on DAT
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -77,3 +77,14 @@ def _bulk(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str],
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv("
                 f"'{str(path).replace(chr(39), chr(39) * 2)}', header=false, "
                 f"auto_detect=false, columns={{{spec}}}, quote='\"', escape='\"')")
+
+
+def projection_registry(store: ProjectionStore
+                        ) -> Callable[[duckdb.DuckDBPyConnection, Path], int]:
+    """A registry loader for `service.reconcile` over a projection store (as the API holds
+    one); the caller decides whether to catch the projections up first."""
+
+    def load(con: duckdb.DuckDBPyConnection, workdir: Path) -> int:
+        return load_from_projections(con, store, workdir)
+
+    return load
