@@ -15,6 +15,7 @@ classified as unparseable, with its number and the reason.
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -60,15 +61,52 @@ def load_statement(con: duckdb.DuckDBPyConnection, data: bytes, source: str,
         header, lines = _xlsx_to_csv(data, source, normalised)
         info = StatementInfo(source, "xlsx", None, None, lines)
         separator = ";"
-    else:
-        text, encoding = _decode(data, source, options.encoding)
+        columns = _columns(header, lines, options, source)
+        type_lines(con, normalised, separator, header, columns, source,
+                   lenient=options.lenient, numbered=True)
+        return info
+    text, encoding = _decode(data, source, options.encoding)
+    plain = _plain(text)
+    if plain is None:  # blank lines: number the lines in Python
         header, separator, lines = _csv_to_csv(text, source, normalised)
-        info = StatementInfo(source, "csv", encoding, separator, lines)
+    else:
+        header, separator, lines = plain
+        if encoding == "utf-8":
+            normalised.write_bytes(data)
+        else:
+            normalised.write_text(text.removeprefix("\ufeff"), encoding="utf-8")
+    info = StatementInfo(source, "csv", encoding, separator, lines)
+    columns = _columns(header, lines, options, source)
+    if not type_lines(con, normalised, separator, header, columns, source,
+                      lenient=options.lenient, numbered=plain is None):
+        _csv_to_csv(text, source, normalised)
+        type_lines(con, normalised, separator, header, columns, source,
+                   lenient=options.lenient, numbered=True)
+    return info
+
+
+def _columns(header: list[str], lines: int, options: StatementOptions,
+             source: str) -> dict[str, int]:
     columns = resolve_columns(header, options.columns, source)
     if lines == 0:
         raise StatementError(f"{source}: the file has a header but no payment lines")
-    type_lines(con, normalised, separator, header, columns, source, lenient=options.lenient)
-    return info
+    return columns
+
+
+def _plain(text: str) -> tuple[list[str], str, int] | None:
+    """Header, separator and number of lines of a statement whose header is its first line
+    and which has no blank line (DuckDB can then read it as it is); None otherwise."""
+    body = text.removeprefix("\ufeff").rstrip("\r\n")
+    first = body.partition("\n")[0]
+    if not first.strip() or re.search(r"\n[ \t\r]*(?:\n|$)", body):
+        return None
+    if "\r" in body and body.count("\r\n") != body.count("\n"):
+        return None  # mixed line ends
+    separator = _separator(first)
+    if separator is None:
+        return None
+    header = next(csv.reader([first.rstrip("\r")], delimiter=separator))
+    return header, separator, body.count("\n")
 
 
 def _decode(data: bytes, source: str, encoding: str) -> tuple[str, str]:
@@ -103,7 +141,7 @@ def _csv_to_csv(text: str, source: str, out: Path) -> tuple[list[str], str, int]
     if first is None:
         raise StatementError(f"{source}: the file is empty")
     head = rows[first]
-    separator = ";" if ";" in head else "," if "," in head else "\t" if "\t" in head else None
+    separator = _separator(head)
     if separator is None:
         raise StatementError(f"{source}: line {first + 1}: no column separator (';' or ',') in "
                              "the header")
@@ -115,6 +153,10 @@ def _csv_to_csv(text: str, source: str, out: Path) -> tuple[list[str], str, int]
         handle.write("\n".join(body))
         handle.write("\n")
     return header, separator, len(body)
+
+
+def _separator(header: str) -> str | None:
+    return ";" if ";" in header else "," if "," in header else "\t" if "\t" in header else None
 
 
 def _xlsx_to_csv(data: bytes, source: str, out: Path) -> tuple[list[str], int]:

@@ -28,14 +28,58 @@ def _quote(text: str) -> str:
 
 def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
                header: Sequence[str], columns: dict[str, int], source: str, *,
-               lenient: bool) -> None:
-    """Create `statement` from the normalised file (each line prefixed with its number).
+               lenient: bool, numbered: bool) -> bool:
+    """Create `statement` from a UTF-8 file. `numbered`: each line is prefixed with its line
+    number; otherwise the file is the statement itself with its header on line 1 and no blank
+    line, so DuckDB's scan order gives the numbers. Returns False (and creates nothing) when an
+    unnumbered file has a line with the wrong number of fields: DuckDB leaves such a line out,
+    which shifts the numbers after it, so the caller numbers the lines itself and retries.
     Strict: the first defective line is an error and the table is not left behind."""
     names = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    spec = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in {"line_no": "BIGINT",
-                                                               **names}.items())
+    types = {**({"line_no": "BIGINT"} if numbered else {}), **names}
+    spec = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in types.items())
     con.execute("DROP TABLE IF EXISTS statement_rejects")
+    # The scan keeps the file's order (insertion order is preserved), so row_number() is the
+    # line number less the header.
+    scan = (f"read_csv({_quote(str(path))}, delim={_quote(separator)}, header=false, "
+            f"skip={0 if numbered else 1}, auto_detect=false, columns={{{spec}}}, quote='\"', "
+            "escape='\"', null_padding=true, store_rejects=true, "
+            "rejects_table='statement_rejects', rejects_scan='statement_reject_scans')")
+    raw = f"SELECT * FROM {scan}" if numbered \
+        else f"SELECT row_number() OVER () + 1 AS line_no, * FROM {scan}"
+    try:
+        _create(con, raw, columns, header)
+    except duckdb.InvalidInputException as error:
+        if not numbered:
+            return False  # let the caller number the lines and retry
+        first = str(error).strip().splitlines()[0]
+        raise StatementError(f"{source}: not a readable CSV file ({first})") from None
+    if not numbered:
+        rejected = con.execute("SELECT count(*) FROM statement_rejects").fetchone()
+        if rejected and rejected[0]:
+            con.execute("DROP TABLE statement")
+            return False
+    con.execute("""
+        INSERT INTO statement
+        SELECT DISTINCT CAST(regexp_extract(csv_line, '^(\\d+)', 1) AS BIGINT), NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL,
+               'wrong number of fields: ' || lower(CAST(error_type AS VARCHAR))
+                   || ' (the header has ' || ? || ' fields)', NULL
+        FROM statement_rejects""", [len(header)])
+    if not lenient:
+        first_defect = con.execute(
+            "SELECT line_no, defect_column, defect FROM statement WHERE defect IS NOT NULL "
+            "ORDER BY line_no LIMIT 1").fetchone()
+        if first_defect is not None:
+            con.execute("DROP TABLE statement")
+            line, column, defect = first_defect
+            where = f"line {line}" + (f", column {column!r}" if column else "")
+            raise StatementError(f"{source}: {where}: {defect}")
+    return True
 
+
+def _create(con: duckdb.DuckDBPyConnection, raw: str, columns: dict[str, int],
+            header: Sequence[str]) -> None:
     def col(field: str) -> str:
         return f"trim(coalesce(c{columns[field]}, ''))" if field in columns else "''"
 
@@ -46,11 +90,7 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
     # One statement, so DuckDB streams the file through every step without materialising it.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE statement AS
-        WITH raw_lines AS (
-            SELECT * FROM read_csv({_quote(str(path))}, delim={_quote(separator)},
-                header=false, auto_detect=false, columns={{{spec}}}, quote='"', escape='"',
-                null_padding=true, store_rejects=true, rejects_table='statement_rejects',
-                rejects_scan='statement_reject_scans')),
+        WITH raw_lines AS ({raw}),
         statement_text AS (
             SELECT line_no, {col('number')} AS number, {col('dated')} AS dated_text,
                 {_without_spaces(col('amount'))} AS amount_text,
@@ -95,20 +135,6 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
                  WHEN payee_inn IS NULL AND payee_account IS NULL THEN {label(payee_column)}
                  END AS defect_column
         FROM typed""")
-    con.execute("""
-        INSERT INTO statement
-        SELECT CAST(regexp_extract(csv_line, '^(\\d+)', 1) AS BIGINT), NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL,
-               'wrong number of fields: ' || lower(CAST(error_type AS VARCHAR))
-                   || ' (the header has ' || ? || ' fields)', NULL
-        FROM statement_rejects""", [len(header)])
-    if not lenient:
-        first = con.execute("SELECT line_no, defect_column, defect FROM statement "
-                            "WHERE defect IS NOT NULL ORDER BY line_no LIMIT 1").fetchone()
-        if first is not None:
-            con.execute("DROP TABLE statement")
-            where = f"line {first[0]}" + (f", column {first[1]!r}" if first[1] else "")
-            raise StatementError(f"{source}: {where}: {first[2]}")
 
 
 def _quote_sql(column: str) -> str:
