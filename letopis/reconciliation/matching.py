@@ -90,9 +90,13 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
             ON k.number = p.number AND k.dated = p.dated AND k.payer_inn = p.payer_inn
         GROUP BY c.claim_id, c.approved""")
     con.execute("""
+        CREATE OR REPLACE TEMP TABLE candidates AS
+        SELECT c.claim_id, c.reference, c.provider_inn, c.month, c.kind, d.due
+        FROM open_claims c JOIN claim_due d USING (claim_id)""")
+    # Tiers 1-2 over every line; tiers 3-5 only over the (few) lines still unmatched.
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE assigned AS
-        WITH candidates AS (SELECT c.*, d.due FROM open_claims c JOIN claim_due d USING (claim_id)),
-        recorded AS (
+        WITH recorded AS (
             SELECT l.line_no, min(p.claim_id) AS claim_id FROM lines l
             JOIN payments p ON p.number = l.number AND p.dated = l.dated
                 AND p.payer_inn = l.payer_inn
@@ -100,34 +104,45 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         tokens AS (SELECT line_no, lower(unnest(tokens)) AS token FROM lines),
         by_reference AS (
             SELECT t.line_no, min(c.claim_id) AS claim_id FROM tokens t
-            JOIN candidates c ON c.reference = t.token GROUP BY t.line_no),
+            JOIN candidates c ON c.reference = t.token GROUP BY t.line_no)
+        SELECT l.line_no, l.first_line, l.repeated,
+            CASE WHEN r.claim_id IS NOT NULL THEN 'recorded'
+                 WHEN b.claim_id IS NOT NULL THEN 'reference' END AS matched_by,
+            coalesce(r.claim_id, b.claim_id) AS claim_id
+        FROM lines l
+        LEFT JOIN recorded r USING (line_no) LEFT JOIN by_reference b USING (line_no)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE later_tiers AS
+        WITH rest AS (
+            SELECT l.line_no, l.amount, l.payee_inn, l.line_month FROM lines l
+            JOIN assigned a USING (line_no) WHERE a.claim_id IS NULL),
         exact AS (
             SELECT l.line_no, arg_min(c.claim_id, (c.month, c.kind, c.claim_id)) AS claim_id
-            FROM lines l JOIN candidates c ON c.provider_inn = l.payee_inn AND c.due = l.amount
+            FROM rest l JOIN candidates c ON c.provider_inn = l.payee_inn AND c.due = l.amount
                 AND (l.line_month IS NULL OR c.month = l.line_month)
             GROUP BY l.line_no),
         only_of_month AS (
             SELECT provider_inn, month, any_value(claim_id) AS claim_id FROM candidates
             GROUP BY provider_inn, month HAVING count(*) = 1),
         mismatch AS (
-            SELECT l.line_no, o.claim_id FROM lines l
+            SELECT l.line_no, o.claim_id FROM rest l
             JOIN only_of_month o ON o.provider_inn = l.payee_inn AND o.month = l.line_month),
         only_of_amount AS (
             SELECT due, any_value(claim_id) AS claim_id FROM candidates
             WHERE due > 0 GROUP BY due HAVING count(*) = 1),
         weak AS (
-            SELECT l.line_no, o.claim_id FROM lines l JOIN only_of_amount o ON o.due = l.amount)
-        SELECT l.line_no, l.first_line, l.repeated,
-            CASE WHEN r.claim_id IS NOT NULL THEN 'recorded'
-                 WHEN b.claim_id IS NOT NULL THEN 'reference'
-                 WHEN e.claim_id IS NOT NULL THEN 'inn_amount_period'
+            SELECT l.line_no, o.claim_id FROM rest l JOIN only_of_amount o ON o.due = l.amount)
+        SELECT l.line_no,
+            CASE WHEN e.claim_id IS NOT NULL THEN 'inn_amount_period'
                  WHEN m.claim_id IS NOT NULL THEN 'inn_period'
                  WHEN w.claim_id IS NOT NULL THEN 'amount' END AS matched_by,
-            coalesce(r.claim_id, b.claim_id, e.claim_id, m.claim_id, w.claim_id) AS claim_id
-        FROM lines l
-        LEFT JOIN recorded r USING (line_no) LEFT JOIN by_reference b USING (line_no)
-        LEFT JOIN exact e USING (line_no) LEFT JOIN mismatch m USING (line_no)
-        LEFT JOIN weak w USING (line_no)""")
+            coalesce(e.claim_id, m.claim_id, w.claim_id) AS claim_id
+        FROM rest l LEFT JOIN exact e USING (line_no) LEFT JOIN mismatch m USING (line_no)
+        LEFT JOIN weak w USING (line_no)
+        WHERE coalesce(e.claim_id, m.claim_id, w.claim_id) IS NOT NULL""")
+    con.execute("""
+        UPDATE assigned SET matched_by = t.matched_by, claim_id = t.claim_id
+        FROM later_tiers t WHERE assigned.line_no = t.line_no""")
     _classify(con, options)
 
 
@@ -137,12 +152,11 @@ def _classify(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         WITH a AS (
             SELECT s.*, l.first_line, l.repeated, l.matched_by, l.claim_id,
                    c.kind AS claim_kind, c.month AS claim_month, c.reference,
-                   c.provider_inn, c.payer_id, c.payer_inn AS claim_payer_inn, c.payer_name,
-                   c.provider_id, c.provider_name, d.due, d.unpaid,
+                   c.provider_inn, d.due, d.unpaid,
                    l.matched_by = 'reference' AND s.payee_inn IS DISTINCT FROM c.provider_inn
                        AS wrong_provider
             FROM assigned l JOIN statement s USING (line_no)
-            LEFT JOIN open_claims c USING (claim_id)
+            LEFT JOIN candidates c USING (claim_id)
             LEFT JOIN claim_due d USING (claim_id)),
         paid AS (
             SELECT claim_id, sum(amount) AS paid_here FROM a
@@ -184,8 +198,7 @@ def _classify(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
                 WHEN 'no_claim' THEN 'no approved claim matches the purpose, payee or amount'
                 WHEN 'amount_mismatch' THEN 'the payee''s claim for '
                     || strftime(claim_month, '%m.%Y') || ' is due ' || {_money('due')}
-                END AS reason,
-            payer_id, payer_name, provider_id, provider_name, claim_payer_inn
+                END AS reason
         FROM lines""")
     con.execute("""
         INSERT INTO reconciliation BY NAME
@@ -204,9 +217,7 @@ def _classify(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
                c.provider_inn AS claim_provider_inn, d.unpaid AS claim_due,
                false AS weak, false AS recorded,
                'approved on ' || c.approved_on || ', due ' || (c.approved_on + $days)
-                   || ', ' || {_money('d.unpaid')} || ' unpaid' AS reason,
-               c.payer_id, c.payer_name, c.provider_id, c.provider_name,
-               c.payer_inn AS claim_payer_inn
+                   || ', ' || {_money('d.unpaid')} || ' unpaid' AS reason
         FROM open_claims c JOIN claim_due d USING (claim_id)
         WHERE d.unpaid > 0 AND c.approved_on + $days < $as_of
           AND c.claim_id NOT IN (SELECT claim_id FROM assigned WHERE claim_id IS NOT NULL

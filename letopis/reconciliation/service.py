@@ -92,8 +92,9 @@ def reconcile(registry: RegistryLoader, data: bytes, source: str,
                                  "ORDER BY line_no NULLS LAST, claim_id")
             lines = tuple(dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall())
         confirmed = tuple(ConfirmedPayment(*row) for row in con.execute(
-            "SELECT line_no, number, dated, amount, payer_inn, payee_account, purpose, "
-            "claim_id, payer_id, payer_name, claim_payer_inn, provider_id, provider_name, "
-            "claim_provider_inn, recorded FROM reconciliation "
-            "WHERE class = 'matched' AND NOT weak ORDER BY line_no").fetchall())
+            "SELECT r.line_no, r.number, r.dated, r.amount, r.payer_inn, r.payee_account, "
+            "r.purpose, r.claim_id, c.payer_id, c.payer_name, c.payer_inn, c.provider_id, "
+            "c.provider_name, c.provider_inn, r.recorded "
+            "FROM reconciliation r JOIN claims c USING (claim_id) "
+            "WHERE r.class = 'matched' AND NOT r.weak ORDER BY r.line_no").fetchall())
         return Report(info, claims, result, lines, confirmed)
