@@ -23,8 +23,9 @@ CLASSES = ("matched", "partially_paid", "overpaid", "duplicate", "wrong_provider
            "amount_mismatch", "unparseable", "unpaid_past_due")
 LINE_CLASSES = CLASSES[:-1]  # unpaid_past_due rows are claims, not statement lines
 
-_MONTH_DOT = r"(?:^|[^\d.])(0[1-9]|1[0-2])\.(20\d{2})\b"
-_MONTH_ISO = r"\b(20\d{2})-(0[1-9]|1[0-2])\b"
+# "09.2026" (not the tail of a date "10.09.2026") or "2026-09": one pass, four groups.
+_MONTH = (r"(?:^|[^\d.])(0[1-9]|1[0-2])\.(20\d{2})\b"
+          r"|\b(20\d{2})-(0[1-9]|1[0-2])\b")
 _REFERENCE = r"\b[0-9a-f]{8}-[0-9a-f]{4}\b"
 
 
@@ -59,8 +60,8 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         CREATE OR REPLACE TEMP TABLE lines AS
         WITH texts AS (
             SELECT line_no, number, dated, amount, payer_inn, payee_inn,
-                regexp_extract(purpose, '{_MONTH_DOT}', ['month', 'year']) AS dot,
-                regexp_extract(purpose, '{_MONTH_ISO}', ['year', 'month']) AS iso,
+                regexp_extract(purpose, '{_MONTH}', ['month', 'year', 'iso_year', 'iso_month'])
+                    AS named,
                 -- case-insensitive match; only the few tokens found are lower-cased
                 regexp_extract_all(purpose, '(?i){_REFERENCE}') AS tokens
             FROM statement WHERE defect IS NULL),
@@ -70,10 +71,11 @@ def match(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         SELECT t.line_no, t.number, t.dated, t.amount, t.payer_inn, t.payee_inn, t.tokens,
             f.first_line, t.line_no > f.first_line AS repeated,
             coalesce(
-                CASE WHEN dot.month <> '' THEN make_date(CAST(dot.year AS INTEGER),
-                                                         CAST(dot.month AS INTEGER), 1) END,
-                CASE WHEN iso.month <> '' THEN make_date(CAST(iso.year AS INTEGER),
-                                                         CAST(iso.month AS INTEGER), 1) END,
+                CASE WHEN named.month <> '' THEN make_date(CAST(named.year AS INTEGER),
+                                                           CAST(named.month AS INTEGER), 1)
+                     WHEN named.iso_month <> '' THEN make_date(
+                         CAST(named.iso_year AS INTEGER), CAST(named.iso_month AS INTEGER), 1)
+                     END,
                 $period) AS line_month
         FROM texts t JOIN firsts f USING (number, dated, payer_inn)""",
                 {"period": options.period})

@@ -113,7 +113,8 @@ def _create(con: duckdb.DuckDBPyConnection, raw: str, columns: dict[str, int],
                      THEN payee_text END AS payee_inn,
                 CASE WHEN regexp_full_match(account_text, '\\d{{20}}') THEN account_text
                      WHEN regexp_full_match(payee_text, '\\d{{20}}') THEN payee_text
-                     END AS payee_account
+                     END AS payee_account,
+                regexp_full_match(payer_inn, '\\d{{10}}|\\d{{12}}') AS payer_ok
             FROM statement_text)
         SELECT line_no, number, dated, amount, payer_inn, payee_inn, payee_account, purpose,
             CASE WHEN number = '' THEN 'empty payment order number'
@@ -122,16 +123,14 @@ def _create(con: duckdb.DuckDBPyConnection, raw: str, columns: dict[str, int],
                  WHEN amount IS NULL THEN 'malformed amount ' || {_quote_sql('amount_raw')}
                      || ' (expected roubles with at most two decimals, e.g. 1 234,50)'
                  WHEN amount = 0 THEN 'zero amount'
-                 WHEN NOT regexp_full_match(payer_inn, '\\d{{10}}|\\d{{12}}')
-                     THEN 'malformed payer INN ' || {_quote_sql('payer_inn')}
+                 WHEN NOT payer_ok THEN 'malformed payer INN ' || {_quote_sql('payer_inn')}
                  WHEN payee_inn IS NULL AND payee_account IS NULL
                      THEN 'malformed payee INN or account ' || {_quote_sql('payee_text')}
                  END AS defect,
             CASE WHEN number = '' THEN {label('number')}
                  WHEN dated IS NULL THEN {label('dated')}
                  WHEN amount IS NULL OR amount = 0 THEN {label('amount')}
-                 WHEN NOT regexp_full_match(payer_inn, '\\d{{10}}|\\d{{12}}')
-                     THEN {label('payer_inn')}
+                 WHEN NOT payer_ok THEN {label('payer_inn')}
                  WHEN payee_inn IS NULL AND payee_account IS NULL THEN {label(payee_column)}
                  END AS defect_column
         FROM typed""")

@@ -88,16 +88,19 @@ def test_other_tiers_match_by_inn_amount_period_and_weakly_by_amount(
         HEADER,
         f"11;{STATEMENT_DAY};9600.00;{payer};{provider};ПФДО аванс за 12.2026",
         f"12;{STATEMENT_DAY};6400.00;{payer};40601810200003000001;ПФДО",
+        f"13;{STATEMENT_DAY};3200.00;{payer};{provider};ПФДО аванс за 2026-11",
     ])
     report = reconcile(registry(engine), statement.encode(), "s.csv", LENIENT)
-    first, second = (row for row in report.lines if row["line_no"] is not None)
+    first, second, third = (row for row in report.lines if row["line_no"] is not None)
+    assert (third["class"], third["matched_by"]) == ("matched", "inn_amount_period")
+    assert third["claim_id"] == str(world.claims["E"])
     assert (first["class"], first["matched_by"], first["weak"]) == \
         ("matched", "inn_amount_period", False)
     assert first["claim_id"] == str(world.claims["F"])
     assert (second["class"], second["matched_by"], second["weak"]) == \
         ("matched", "amount", True)
     assert second["claim_id"] == str(world.claims["C"])
-    assert [c.line_no for c in report.confirmed] == [2]
+    assert [c.line_no for c in report.confirmed] == [2, 4]
 
 
 @pytest.fixture
