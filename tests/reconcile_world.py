@@ -21,6 +21,8 @@ HEADER = ("Номер платёжного поручения;Дата;Сумм�
 class ReconcileWorld:
     """Claims A..F: Sep advance and final, Oct advance and final, Nov advance, Dec advance."""
 
+    SEPTEMBER = SEP
+
     def __init__(self, ledger: Ledger) -> None:
         self.world = FundingWorld(ledger, prefix="rec").setup()
         contracts = []

@@ -180,3 +180,22 @@ def test_service_raises_statement_error_for_an_xlsx_with_two_sheets(
         reconcile(registry(engine), path.read_bytes(), "two.xlsx",
                   ReconcileOptions(out=out))
     assert not out.exists()
+
+
+def test_period_and_municipality_restrict_the_claims(ledger: Ledger, engine: Engine) -> None:
+    from letopis.reconciliation.matching import MatchOptions
+
+    world = ReconcileWorld(ledger)
+    data = world.statement().encode("cp1251")
+
+    def classes(matching: MatchOptions) -> dict[int | None, str]:
+        options = ReconcileOptions(statement=StatementOptions(lenient=True), matching=matching)
+        report = reconcile(registry(engine), data, "s.csv", options)
+        return {row["line_no"]: row["class"] for row in report.lines}
+
+    september = classes(MatchOptions(period=ReconcileWorld.SEPTEMBER))
+    assert (september[2], september[3], september[4]) == (
+        "matched", "partially_paid", "no_claim")  # claim C is October's
+    assert None not in september  # claim F (December) is outside the period
+    elsewhere = classes(MatchOptions(municipality="Бузулук"))
+    assert {elsewhere[n] for n in range(2, 9) if n != 5} == {"no_claim"}
