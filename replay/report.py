@@ -11,8 +11,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.college_admission import CollegeAdmission
 from domain.errors import InvalidInput, NotFound
+from domain.first_class_admission import FirstClassAdmission
 from domain.gradebook import Gradebook
+from domain.kindergarten_queue import KindergartenApplication
+from domain.kindergarten_round import AllocationRound
 from domain.learner import Learner
 from domain.organisation import Organisation
 from letopis.ledger import Ledger
@@ -24,6 +28,10 @@ KINDS: dict[str, type[Aggregate]] = {
     "learner": Learner,
     "organisation": Organisation,
     "gradebook": Gradebook,
+    "kindergarten-application": KindergartenApplication,
+    "allocation-round": AllocationRound,
+    "first-class-admission": FirstClassAdmission,
+    "college-admission": CollegeAdmission,
 }
 
 # Kinds for which a business date has an answer: a placement, or registry details.
