@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.live_lag --rate 1000 --seconds 20
 	$(BIN)/python -m bench.allocation --applications 20000 --kindergartens 120 --repeat 3
 	$(BIN)/python -m bench.personal_data --learners 300
+	$(BIN)/python -m bench.reconcile --lines 1000000 --claims 1000000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -201,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_privacy import register as register_personal_data
 
     register_personal_data(sub, _settings)
+    from letopis.cli_reconcile import register as register_reconcile
+
+    register_reconcile(sub, _settings)
     return parser
 
 
