@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_projections import register as register_projections
 
     register_projections(sub, _settings)
+    from letopis.cli_audit import register as register_audit
+
+    register_audit(sub, _settings)
     return parser
 
 

@@ -23,3 +23,12 @@ class Settings(BaseSettings):
         description="a region's production calendar (format: docs/exams.md); "
                     "default: the shipped federal calendar of Russia",
     )
+    audit_signing_key: Path | None = Field(
+        default=None,
+        description="PEM file of the Ed25519 key that signs audit checkpoints "
+                    "(`letopis keys generate --out DIR`); its public key verifies them",
+    )
+    audit_checkpoint_every: int = Field(
+        default=10_000, ge=1,
+        description="the sealer signs a checkpoint every this many sealed events",
+    )
