@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from letopis.settings import Settings
 from replay.checkpoint import CheckpointFormatError, read_checkpoints, write_checkpoints
+from replay.export import ExportError
 from replay.keys import AuditKeyError, key_id, load_private_key, load_public_key
 from replay.proof import ProofError
 
@@ -158,12 +159,27 @@ def cmd_verify_proof(args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from replay.export import export_parquet
+
+    if args.format != "parquet":
+        raise AuditUsageError(f"--format {args.format!r}: only parquet is supported")
+    report = export_parquet(settings.database_url, settings.database_schema, Path(args.out),
+                            args.from_position)
+    print(f"exported {report.events} events (positions {report.from_position + 1}.."
+          f"{report.to_position}) under the checkpoint of tree size "
+          f"{report.checkpoint.tree_size} to {args.out} in {report.seconds:.1f} s; "
+          f"manifest {report.manifest.name}")
+    return 0
+
+
 def _bind(handler: Callable[[argparse.Namespace, Settings], int],
           settings: SettingsFactory) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args, settings())
-        except (AuditUsageError, AuditKeyError, CheckpointFormatError, ProofError) as error:
+        except (AuditUsageError, AuditKeyError, CheckpointFormatError, ProofError,
+                ExportError) as error:
             print(f"letopis: {error}", file=sys.stderr)
             return EXIT_USAGE
     return run
@@ -205,3 +221,10 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     check.add_argument("file")
     check.add_argument("--public-key", required=True, metavar="FILE")
     check.set_defaults(func=_bind(cmd_verify_proof, settings))
+
+    export = sub.add_parser("export", help="sealed events and read models as Parquet")
+    export.add_argument("--format", default="parquet", help="parquet (the only one)")
+    export.add_argument("--out", required=True, metavar="DIR")
+    export.add_argument("--from-position", type=int, default=0, metavar="P",
+                        help="only events after position P (the previous export's end)")
+    export.set_defaults(func=_bind(cmd_export, settings))
