@@ -118,10 +118,14 @@ class PostgresAudit(AuditStore):
     def __init__(self, conninfo: str, schema: str) -> None:
         self.conninfo = conninfo
         self.s = f'"{schema}"'
+        self._sealer: psycopg.Connection[Any] | None = None  # kept by a continuous sealer
 
     @contextmanager
     def sealing(self) -> Iterator[SealWriter]:
-        with psycopg.connect(self.conninfo, autocommit=True) as conn, conn.transaction():
+        if self._sealer is None or self._sealer.closed:
+            self._sealer = psycopg.connect(self.conninfo, autocommit=True)
+        conn = self._sealer
+        with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_KEY,))
             yield _Writer(conn, self.s)
 
@@ -136,4 +140,6 @@ class PostgresAudit(AuditStore):
                 conn.rollback()
 
     def close(self) -> None:
-        """Connections live only as long as a sealing run or a snapshot."""
+        if self._sealer is not None:
+            self._sealer.close()
+            self._sealer = None

@@ -111,3 +111,33 @@ def test_a_truncated_tail_after_a_checkpoint_is_found(kind: str, streams: list[i
         damage = verify(audit_of(url, schema), KEY.public_key(), exported).damage
         assert damage is not None
         assert (damage.position, damage.kind) == (kept.last_position + 1, TRUNCATED)
+
+
+@STORES
+@pytest.mark.parametrize(("change", "expected"), [
+    (None, None), ("flip byte", (13, MODIFIED_PAYLOAD)), ("forge seals", (16, FORGED_SEALS)),
+    ("delete", (6, MISSING_EVENT))])
+def test_across_many_verify_batches(kind: str, change: str | None,
+                                    expected: tuple[int, str] | None) -> None:
+    # Batches of 4 rows instead of 16384: checkpoints fall inside, at and across batches.
+    import replay.verify as verify_module
+
+    with pytest.MonkeyPatch.context() as patch, fresh_store(kind) as (url, schema):
+        patch.setattr(verify_module, "BATCH", 4)
+        patch.setattr(verify_module, "BATCH_HEIGHT", 2)
+        n = write_history(url, schema, [i % 7 for i in range(23)])
+        seal_store(url, schema, 5)
+        tamper = Tamper(url, schema)
+        if change == "flip byte":
+            tamper.flip_byte(13, 5)
+        elif change == "forge seals":
+            tamper.forge_seals(17)
+        elif change == "delete":
+            tamper.delete(6)
+        result = verify(audit_of(url, schema), KEY.public_key())
+        if expected is None:
+            assert result.damage is None
+            assert (result.events, result.checkpoints) == (n, 5)
+        else:
+            assert result.damage is not None
+            assert (result.damage.position, result.damage.kind) == expected

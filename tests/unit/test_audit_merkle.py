@@ -94,3 +94,20 @@ def test_a_path_of_the_wrong_length_is_refused() -> None:
         root_from_path(leaves[2], 2, 5, [*path, path[0]])
     with pytest.raises(ValueError, match="outside"):
         root_from_path(leaves[2], 5, 5, path)
+
+
+@given(st.integers(min_value=1, max_value=5), st.integers(min_value=1, max_value=60))
+def test_roots_folded_from_batches_match_the_rfc(height: int, n: int) -> None:
+    # verify hashes whole batches of 2**height leaves: any tree size, from any batch.
+    from replay.verify_batch import levels_of, root_at
+
+    leaves = leaves_of(n)
+    size = 1 << height
+    completed = MerkleFrontier()
+    for start in range(0, n, size):
+        batch = leaves[start:start + size]
+        levels = levels_of(batch)
+        for count in range(1, len(batch) + 1):
+            assert root_at(completed, levels, count) == reference_root(leaves[:start + count])
+        if len(batch) == size:
+            completed.append(levels[height][0])
