@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from psycopg import errors as pg_errors
 
 from letopis.settings import Settings
 from replay.checkpoint import CheckpointFormatError, read_checkpoints, write_checkpoints
@@ -181,6 +183,12 @@ def _bind(handler: Callable[[argparse.Namespace, Settings], int],
         except (AuditUsageError, AuditKeyError, CheckpointFormatError, ProofError,
                 ExportError) as error:
             print(f"letopis: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except (sqlite3.OperationalError, pg_errors.UndefinedTable) as error:
+            if "no such table" not in str(error) and "does not exist" not in str(error):
+                raise
+            print("letopis: the store has no audit tables yet: run `letopis db init` "
+                  f"({str(error).splitlines()[0]})", file=sys.stderr)
             return EXIT_USAGE
     return run
 

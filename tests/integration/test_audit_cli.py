@@ -183,3 +183,16 @@ def test_a_malformed_proof_is_a_usage_error(env: tuple[str, str, Path],
                         str(keys / "letopis-audit.pub"))
     assert code == EXIT_USAGE
     assert "malformed proof" in one_line(err)
+
+
+def test_a_store_from_before_the_audit_tables_is_told_to_init(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    sqlite3.connect(path).close()  # a file without the audit tables
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", f"sqlite:///{path}")
+    code, out, err = call(capsys, "verify")
+    assert (code, out) == (EXIT_USAGE, "")
+    assert "run `letopis db init`" in one_line(err)
