@@ -118,6 +118,15 @@ class Tamper:
         self.sql((f"UPDATE {self.events} SET {self.version} = ? WHERE {self.pos} = ?",
                   (version, position)))
 
+    def set_stream(self, position: int) -> None:
+        stream: Any = UUID(int=position) if self.postgres else UUID(int=position).hex
+        self.sql((f"UPDATE {self.events} SET {self.stream} = ? WHERE {self.pos} = ?",
+                  (stream, position)))
+
+    def set_position(self, position: int, new: int) -> None:
+        self.sql((f"UPDATE {self.events} SET {self.pos} = ? WHERE {self.pos} = ?",
+                  (new, position)))
+
     def delete(self, position: int) -> None:
         self.sql((f"DELETE FROM {self.events} WHERE {self.pos} = ?", (position,)))
 
