@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.projections --events 1000000 --library-events 20000
 	$(BIN)/python -m bench.claims --contracts 50000 --per-claim 500 --claims-per-tx 4
 	$(BIN)/python -m bench.live_lag --rate 1000 --seconds 20
+	$(BIN)/python -m bench.allocation --applications 20000 --kindergartens 120 --repeat 3
 	$(BIN)/python -m bench.verify --events 1000000 --append-events 4000 --writers 4 --repeat 3
 	$(BIN)/python -m bench.export --events 1000000
 

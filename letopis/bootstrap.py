@@ -8,13 +8,18 @@ from letopis.calendars import load_calendar
 from letopis.clock import Clock, system_clock
 from letopis.ledger import Ledger
 from letopis.services.acceptance import AcceptanceService
+from letopis.services.admissions import CollegeAdmissionService, FirstClassService
 from letopis.services.certificates import CertificateService
 from letopis.services.commissions import CommissionService
 from letopis.services.exams import ExamService
 from letopis.services.funding_claims import FundingClaimService
+from letopis.services.kindergarten import KindergartenQueueService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
+from letopis.services.olympiads import OlympiadService
+from letopis.services.organisation_changes import OrganisationChangeService
 from letopis.services.organisations import OrganisationService
+from letopis.services.staff import StaffService
 from letopis.settings import Settings
 from letopis.store import open_store
 
@@ -32,6 +37,12 @@ class Services:
     acceptance: AcceptanceService
     certificates: CertificateService
     funding_claims: FundingClaimService
+    staff: StaffService
+    olympiads: OlympiadService
+    organisation_changes: OrganisationChangeService
+    kindergarten: KindergartenQueueService
+    first_class: FirstClassService
+    college_admission: CollegeAdmissionService
 
     def close(self) -> None:
         self.ledger.store.close()
@@ -51,4 +62,10 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         acceptance=AcceptanceService(ledger, calendar),
         certificates=CertificateService(ledger),
         funding_claims=FundingClaimService(ledger),
+        staff=StaffService(ledger),
+        olympiads=OlympiadService(ledger),
+        organisation_changes=OrganisationChangeService(ledger),
+        kindergarten=KindergartenQueueService(ledger),
+        first_class=FirstClassService(ledger, calendar),
+        college_admission=CollegeAdmissionService(ledger),
     )

@@ -18,21 +18,29 @@ from domain import (
     acceptance,
     acceptance_protocol,
     appeal,
+    attestation,
     certificate,
     certificate_group,
     certificate_values,
     claim,
+    college_admission,
     commission,
     contract,
     envelope,
     exam,
+    first_class_admission,
     funding_accounts,
     gradebook,
+    kindergarten_queue,
+    kindergarten_round,
     learner,
     money,
+    olympiad,
     organisation,
+    organisation_change_request,
     payment,
     programme,
+    staff,
 )
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
@@ -51,6 +59,15 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     contract.Contract,
     claim.Claim,
     payment.Payment,
+    staff.StaffRegister,
+    attestation.Attestation,
+    olympiad.Olympiad,
+    organisation_change_request.CardEditPolicy,
+    organisation_change_request.OrganisationChangeRequest,
+    kindergarten_queue.KindergartenApplication,
+    kindergarten_round.AllocationRound,
+    first_class_admission.FirstClassAdmission,
+    college_admission.CollegeAdmission,
 )
 
 VALUE_TYPES: tuple[type, ...] = (
@@ -72,6 +89,13 @@ VALUE_TYPES: tuple[type, ...] = (
     *contract.VALUE_TYPES,
     *claim.VALUE_TYPES,
     *payment.VALUE_TYPES,
+    *staff.VALUE_TYPES,
+    *attestation.VALUE_TYPES,
+    *olympiad.VALUE_TYPES,
+    *organisation_change_request.VALUE_TYPES,
+    *kindergarten_queue.VALUE_TYPES,
+    *first_class_admission.VALUE_TYPES,
+    *college_admission.VALUE_TYPES,
 )
 
 

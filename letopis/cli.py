@@ -181,8 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_demo_show)
 
     history = sub.add_parser("history", help="full history of a stream, as of any moment")
-    history.add_argument("kind", choices=("learner", "organisation", "gradebook", "certificate",
-                                          "appeal"))
+    from replay.report import KINDS
+
+    history.add_argument("kind", choices=tuple(KINDS))
     history.add_argument("id", help="a UUID; for a certificate its 10-digit number")
     history.add_argument("--as-of", metavar="TIME",
                          help="show the record as it stood at this recorded time (ISO 8601, "
@@ -202,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_projections import register as register_projections
 
     register_projections(sub, _settings)
+    from letopis.cli_admissions import register as register_admissions
+
+    register_admissions(sub, _settings)
     from letopis.cli_audit import register as register_audit
 
     register_audit(sub, _settings)

@@ -24,8 +24,10 @@ from letopis.ledger import CommandContext
 SUBJECTS = ("Русский язык", "Математика", "Литература", "История", "Физическая культура")
 MUNICIPALITIES = ("Оренбург", "Орск", "Бузулук", "Новотроицк")
 FIRST_YEAR = 2025
-# 1: organisations, learners, marks; 2: + exams, appeals, acceptance; 3: + personalised funding
-DEMO_CONTENT_VERSION = 3
+# 1: organisations, learners, marks; 2: + exams, appeals, acceptance; 3: + personalised funding;
+# 4: + staff and class teachers, olympiad, card change requests
+# 5: + applications and queues (kindergarten round, first-class and college admission)
+DEMO_CONTENT_VERSION = 5
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
 
 
@@ -195,10 +197,12 @@ class DemoGenerator:
 
 def _extensions() -> list[Callable[[DemoGenerator], None]]:
     """Other domains' additions to the demo region, in order."""
+    from letopis.demo_admissions import extend_demo as admissions
     from letopis.demo_exams import extend_demo as exams
     from letopis.demo_finance import extend_demo as finance
+    from letopis.demo_staff import extend_demo as staff
 
-    return [exams, finance]
+    return [exams, finance, staff, admissions]
 
 
 def _lessons(start: int, weeks: int) -> Iterator[date]:

@@ -12,13 +12,20 @@ read them):
 - `class_averages`, `school_averages`: integer sum and count of five-point marks per class or
   school, academic year, subject and period key.
 
-The shapes are in docs/projections.md. State final attestation results, physical fitness,
-achievements, olympiads and additional education arrive with their own issues.
+The shapes are in docs/projections.md. Olympiad results are the profile's
+`achievements` (projections/digital_profile_achievements.py). State final attestation results,
+physical fitness, other achievements and additional education arrive with their own issues.
 """
 
 from __future__ import annotations
 
 from projections.base import Event, Fold, Projection, Row, Rows
+from projections.digital_profile_achievements import (
+    ACHIEVEMENT_EVENTS,
+    OLYMPIAD_TOPIC,
+    achievement_learners,
+    apply_achievements,
+)
 from projections.digital_profile_averages import (
     CLASS_AVERAGES,
     CLASS_AVERAGES_FOLD,
@@ -58,7 +65,9 @@ __all__ = [
 ]
 
 
-def _profile_key(event: Event, _rows: Rows) -> str | None:
+def _profile_key(event: Event, _rows: Rows) -> str | list[str] | None:
+    if isinstance(event, ACHIEVEMENT_EVENTS):
+        return achievement_learners(event)
     if isinstance(event, LEARNER_EVENTS):
         return str(event.originator_id)
     if isinstance(event, Opened):
@@ -67,6 +76,11 @@ def _profile_key(event: Event, _rows: Rows) -> str | None:
 
 
 def _apply_profile(row: Row | None, event: Event) -> Row | None:
+    if isinstance(event, ACHIEVEMENT_EVENTS):
+        if row is None:
+            return None  # a learner unknown to the ledger has no profile
+        return {**row, "achievements": apply_achievements(row.get("achievements", []),
+                                                          row["learner_id"], event)}
     if isinstance(event, Opened):
         base = row if row is not None else _new_profile(str(event.learner_id))
         subject = {"academic_year": event.academic_year, "subject": event.subject,
@@ -84,7 +98,7 @@ def _apply_profile(row: Row | None, event: Event) -> Row | None:
 
 def _new_profile(learner_id: str) -> Row:
     return {"learner_id": learner_id, "status": "registered", "placement": None,
-            "additional": [], "study": [], "subjects": []}
+            "additional": [], "study": [], "subjects": [], "achievements": []}
 
 
 DIGITAL_PROFILE = Projection(
@@ -92,8 +106,10 @@ DIGITAL_PROFILE = Projection(
     folds=(PLACEMENTS_FOLD, GRADEBOOKS_FOLD, MARKS_FOLD,
            Fold(PROFILES, _profile_key, _apply_profile),
            SUBJECT_MARKS_FOLD, CLASS_AVERAGES_FOLD, SCHOOL_AVERAGES_FOLD),
-    description="learner's digital profile: study history, marks, class and school averages",
-    topics=("domain.learner:Learner.", "domain.gradebook:Gradebook."),
+    version=2,  # 2: olympiad achievements
+    description="learner's digital profile: study history, marks, class and school averages, "
+                "olympiad achievements",
+    topics=("domain.learner:Learner.", "domain.gradebook:Gradebook.", OLYMPIAD_TOPIC),
 )
 
 

@@ -13,8 +13,12 @@ from eventsourcing.domain import Aggregate
 
 from domain.appeal import Appeal
 from domain.certificate import Certificate
+from domain.college_admission import CollegeAdmission
 from domain.errors import InvalidInput, NotFound
+from domain.first_class_admission import FirstClassAdmission
 from domain.gradebook import Gradebook
+from domain.kindergarten_queue import KindergartenApplication
+from domain.kindergarten_round import AllocationRound
 from domain.learner import Learner
 from domain.organisation import Organisation
 from letopis.ledger import Ledger
@@ -29,6 +33,10 @@ KINDS: dict[str, type[Aggregate]] = {
     "gradebook": Gradebook,
     "certificate": Certificate,
     "appeal": Appeal,
+    "kindergarten-application": KindergartenApplication,
+    "allocation-round": AllocationRound,
+    "first-class-admission": FirstClassAdmission,
+    "college-admission": CollegeAdmission,
 }
 
 # Kinds for which a business date has an answer: a placement, or registry details.

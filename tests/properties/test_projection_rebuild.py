@@ -31,6 +31,7 @@ from projections.runner import build_engine
 from tests.conftest import START
 from tests.integration.test_projection_engine import BASE
 from tests.pg import fresh_schema
+from tests.properties.staff_ops import run_staff_or_olympiad
 
 ACTOR = Actor("prop", Role.REGISTRAR)
 YEAR = "2026/2027"
@@ -46,6 +47,15 @@ command = st.one_of(
     st.tuples(st.just("correct"), st.integers(1, 4), st.sampled_from(SUBJECTS),
               st.integers(2, 5)),
     st.tuples(st.just("cancel_last"), st.integers(1, 4)),
+    st.tuples(st.just("hire"), st.integers(1, 3), st.integers(1, 3)),
+    st.tuples(st.just("leave"), st.integers(1, 3), st.integers(1, 3)),
+    st.tuples(st.just("assign"), st.integers(1, 3), st.integers(1, 3), st.integers(5, 6)),
+    st.tuples(st.just("replace"), st.integers(1, 3), st.integers(1, 3), st.integers(5, 6)),
+    st.tuples(st.just("unassign"), st.integers(1, 3), st.integers(5, 6)),
+    st.tuples(st.just("attest"), st.integers(1, 3), st.integers(1, 3)),
+    st.tuples(st.just("olympiad"), st.integers(1, 4), st.integers(0, 50)),
+    st.tuples(st.just("olympiad_appeal"), st.integers(1, 4), st.integers(0, 50)),
+    st.tuples(st.just("olympiad_import"), st.integers(1, 4), st.integers(0, 50)),
     st.just(("catch_up",)),
 )
 
@@ -122,6 +132,8 @@ class Runner:
                 learner = self.s.learners.get(learner_id)
                 self.s.learners.cancel(self.ctx(), learner_id,
                                        cancelled_version=learner.version, reason="error")
+            else:
+                run_staff_or_olympiad(self.s, self.ctx, self.n, str(name), args)
         except DomainError:
             pass  # refused commands write nothing; the property is about what was written
 

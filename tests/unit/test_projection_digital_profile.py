@@ -367,6 +367,7 @@ def test_profile_has_the_history_of_study_the_placement_and_the_subjects() -> No
             {"academic_year": NEXT_YEAR, "subject": MATHS,
              "gradebook_id": gid(ANNA, year=NEXT_YEAR)},
         ],
+        "achievements": [],
     }
     assert tables["placements"][str(ANNA)] == {
         "learner_id": str(ANNA), "general": opened, "study": study,
