@@ -89,10 +89,18 @@ def _history_arguments(args: argparse.Namespace) -> tuple[UUID, datetime | None,
     from replay.as_of import parse_as_of, parse_effective_on
     from replay.report import IN_FORCE_KINDS
 
-    try:
-        stream_id = UUID(args.id)
-    except ValueError:
-        raise CliError(f"{args.id!r} is not a UUID") from None
+    if args.kind == "certificate":
+        from domain.certificate_values import InvalidCertificateNumber, certificate_id
+
+        try:
+            stream_id = certificate_id(args.id)
+        except InvalidCertificateNumber as error:
+            raise CliError(error.message) from None
+    else:
+        try:
+            stream_id = UUID(args.id)
+        except ValueError:
+            raise CliError(f"{args.id!r} is not a UUID") from None
     as_of_text: str | None = getattr(args, "as_of", None)
     effective_text: str | None = getattr(args, "effective_on", None)
     try:
@@ -176,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     from replay.report import KINDS
 
     history.add_argument("kind", choices=tuple(KINDS))
-    history.add_argument("id")
+    history.add_argument("id", help="a UUID; for a certificate its 10-digit number")
     history.add_argument("--as-of", metavar="TIME",
                          help="show the record as it stood at this recorded time (ISO 8601, "
                               "e.g. 2026-10-10T23:59:59Z; no offset means UTC)")
@@ -204,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_reconcile import register as register_reconcile
 
     register_reconcile(sub, _settings)
+    from letopis.cli_audit import register as register_audit
+
+    register_audit(sub, _settings)
     return parser
 
 

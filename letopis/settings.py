@@ -35,3 +35,12 @@ class Settings(BaseSettings):
         description="PostgreSQL URL of the key store (schema <database_schema>_keys); "
                     "default: the store's server. SQLite keeps keys in <store>.keys.sqlite",
     )
+    audit_signing_key: Path | None = Field(
+        default=None,
+        description="PEM file of the Ed25519 key that signs audit checkpoints "
+                    "(`letopis keys generate --out DIR`); its public key verifies them",
+    )
+    audit_checkpoint_every: int = Field(
+        default=10_000, ge=1,
+        description="the sealer signs a checkpoint every this many sealed events",
+    )

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.envelope import Actor, BasisDocument
 from domain.gradebook_values import MarkValue
+from replay.balances import certificate_state_lines
 from replay.history import Correction, HistoryEntry, plain
 from replay.in_force import LearnerOn, OrganisationOn, PlacementInForce
 from replay.report import HistoryReport
@@ -140,6 +141,9 @@ def render_text(report: HistoryReport) -> str:
             lines += learner_on_text(report.in_force)
         elif isinstance(report.in_force, OrganisationOn):
             lines += organisation_on_text(report.in_force)
+    if report.state is not None:
+        lines += ["", f"balances according to {_record(report)}:"]
+        lines += certificate_state_lines(report.state)
     return "\n".join(lines)
 
 
@@ -153,4 +157,6 @@ def render_json(report: HistoryReport) -> str:
         "effective_on": report.effective_on.isoformat() if report.effective_on else None,
         "in_force": plain(report.in_force),
     }
+    if report.state is not None:
+        body["state"] = plain(report.state)
     return json.dumps(body, ensure_ascii=False, indent=2)

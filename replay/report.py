@@ -11,6 +11,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.appeal import Appeal
+from domain.certificate import Certificate
 from domain.college_admission import CollegeAdmission
 from domain.errors import InvalidInput, NotFound
 from domain.first_class_admission import FirstClassAdmission
@@ -21,6 +23,7 @@ from domain.learner import Learner
 from domain.organisation import Organisation
 from letopis.ledger import Ledger
 from replay.as_of import fold_as, read_stream, recorded_by
+from replay.balances import CertificateState, certificate_state
 from replay.history import HistoryEntry, history_of
 from replay.in_force import LearnerOn, OrganisationOn, organisation_on, placement_on
 
@@ -28,6 +31,8 @@ KINDS: dict[str, type[Aggregate]] = {
     "learner": Learner,
     "organisation": Organisation,
     "gradebook": Gradebook,
+    "certificate": Certificate,
+    "appeal": Appeal,
     "kindergarten-application": KindergartenApplication,
     "allocation-round": AllocationRound,
     "first-class-admission": FirstClassAdmission,
@@ -47,6 +52,7 @@ class HistoryReport:
     recorded_later: int  # events recorded after `as_of`, not shown
     effective_on: date | None = None
     in_force: LearnerOn | OrganisationOn | None = None
+    state: CertificateState | None = None  # a certificate's balances as the record stood
 
 
 def build_report(ledger: Ledger, kind: str, stream_id: UUID, *, as_of: datetime | None = None,
@@ -62,12 +68,15 @@ def build_report(ledger: Ledger, kind: str, stream_id: UUID, *, as_of: datetime 
     first = fold_as(KINDS[kind], events[:1], kind)  # NotFound if the stream is another kind
     known = recorded_by(events, as_of)
     in_force: LearnerOn | OrganisationOn | None = None
+    state: CertificateState | None = None  # a certificate's balances as the record stood
     if effective_on is not None and kind == "learner":
         in_force = (placement_on(fold_as(Learner, known, kind), effective_on) if known
                     else LearnerOn(first.id, effective_on, None, ()))
     elif effective_on is not None:
         in_force = organisation_on(first.id, known, effective_on)
+    state = (certificate_state(fold_as(Certificate, known, kind))
+             if kind == "certificate" and known else None)
     return HistoryReport(kind=kind, stream_id=stream_id, as_of=as_of,
                          entries=tuple(history_of(known)),
                          recorded_later=len(events) - len(known),
-                         effective_on=effective_on, in_force=in_force)
+                         effective_on=effective_on, in_force=in_force, state=state)

@@ -74,4 +74,37 @@ def schema_ddl(schema: str) -> list[str]:
                 RETURN QUERY SELECT unnest(positions);
             END
             $body$""",
+        *audit_ddl(schema),
+    ]
+
+
+def audit_ddl(schema: str) -> list[str]:
+    """Tables of tamper evidence (docs/audit.md), written by the sealer, never by appends."""
+    s = f'"{schema}"'
+    return [
+        # One row per sealed event, in global order: leaf_index is its place in the Merkle
+        # tree (0, 1, 2, ... without gaps), position its place in the events table.
+        f"""CREATE TABLE IF NOT EXISTS {s}.seals (
+            leaf_index bigint PRIMARY KEY,
+            position bigint NOT NULL UNIQUE,
+            header_digest bytea NOT NULL,
+            payload_digest bytea NOT NULL,
+            chain bytea NOT NULL
+        )""",
+        f"""CREATE TABLE IF NOT EXISTS {s}.seal_state (
+            id smallint PRIMARY KEY CHECK (id = 1),
+            tree_size bigint NOT NULL,
+            last_position bigint NOT NULL,
+            chain bytea NOT NULL,
+            frontier bytea NOT NULL
+        )""",
+        f"""CREATE TABLE IF NOT EXISTS {s}.checkpoints (
+            tree_size bigint PRIMARY KEY,
+            last_position bigint NOT NULL,
+            chain_head bytea NOT NULL,
+            merkle_root bytea NOT NULL,
+            created_at text NOT NULL,
+            key_id text NOT NULL,
+            signature bytea NOT NULL
+        )""",
     ]

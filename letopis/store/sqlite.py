@@ -22,6 +22,16 @@ _SIDE_TABLES = [
     "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
     "CREATE TABLE IF NOT EXISTS personal_data ("
     "learner_id TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    # Tamper evidence (docs/audit.md): written by the sealer, never by appends.
+    "CREATE TABLE IF NOT EXISTS seals (leaf_index INTEGER PRIMARY KEY, "
+    "position INTEGER NOT NULL UNIQUE, header_digest BLOB NOT NULL, "
+    "payload_digest BLOB NOT NULL, chain BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS seal_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "tree_size INTEGER NOT NULL, last_position INTEGER NOT NULL, chain BLOB NOT NULL, "
+    "frontier BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS checkpoints (tree_size INTEGER PRIMARY KEY, "
+    "last_position INTEGER NOT NULL, chain_head BLOB NOT NULL, merkle_root BLOB NOT NULL, "
+    "created_at TEXT NOT NULL, key_id TEXT NOT NULL, signature BLOB NOT NULL)",
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,14 +20,17 @@ from uuid import UUID
 
 import pytest
 
+from domain.certificate_values import CertificateKind
 from domain.envelope import Actor, BasisDocument, Role
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
 from domain.learner_values import EducationLevel
+from domain.money import Unit
 from domain.organisation import OrganisationDetails, OrganisationKind
 from letopis.cli import EXIT_USAGE, run
 from letopis.clock import FixedClock
 from letopis.ledger import CommandContext, Ledger
+from letopis.services.certificates import CertificateService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
 from letopis.services.organisations import OrganisationService
@@ -46,6 +50,7 @@ CORRECTION_CASE = UUID("e6b4c8a2-5d9f-4b13-8c7e-2a0f6d4b9e81")
 YEAR = "2026/2027"
 SUBJECT = "Математика"
 GRADEBOOK = Gradebook.stream_id(LEARNER, SUBJECT, YEAR)
+CERTIFICATE = "5600012345"  # сертификат ПФДО
 
 CLERK = Actor(user_id="registrar-ivanova", role=Role.REGISTRAR, organisation_id=SCHOOL)
 TEACHER = Actor(user_id="teacher-petrov", role=Role.TEACHER, organisation_id=SCHOOL)
@@ -119,6 +124,21 @@ def write_audit_example(ledger: Ledger, clock: FixedClock) -> None:
         ctx(at(12, 20, 12), "org-rename", date(2027, 1, 1), AUTHORITY,
             basis=BasisDocument(kind="resolution", number="2150-п", dated=date(2026, 12, 18))),
         SCHOOL, RENAMED)
+    write_certificate_example(ledger, ctx)
+
+
+def write_certificate_example(ledger: Ledger, ctx: Callable[..., CommandContext]) -> None:
+    """A certificate issued in September with the year's nominal, which expires at year end."""
+    certificates = CertificateService(ledger)
+    certificates.establish_group(ctx(at(8, 28, 9), "group-2026", date(2026, 8, 28), AUTHORITY),
+                                 municipality="Оренбург", year=2026, nominal=3_000_000,
+                                 unit=Unit.ROUBLES, max_certificates=100,
+                                 max_nominal_sum=300_000_000)
+    certificates.issue(ctx(at(9, 10, 9), "certificate-1", date(2026, 9, 10), AUTHORITY),
+                       number=CERTIFICATE, learner_id=LEARNER, kind=CertificateKind.FUNDING,
+                       municipality="Оренбург", year=2026)
+    certificates.expire_year(ctx(at(1, 10, 9, year=2027), "expire-2026", date(2027, 1, 1),
+                                 AUTHORITY), number=CERTIFICATE, year=2026)
 
 
 # The document's examples, run for real.

@@ -186,5 +186,5 @@ def test_report_refuses_unknown_streams_and_kinds(told: Ledger) -> None:
         build_report(told, "gradebook", LEARNER)
     with pytest.raises(InvalidInput, match="not a gradebook"):
         build_report(told, "gradebook", GRADEBOOK, effective_on=SEP_1)
-    with pytest.raises(InvalidInput, match="not 'certificate'"):
-        build_report(told, "certificate", LEARNER)
+    with pytest.raises(InvalidInput, match="not 'contract'"):
+        build_report(told, "contract", LEARNER)

@@ -1,0 +1,145 @@
+"""Tamper evidence over PostgreSQL: `<schema>.events` read raw, `<schema>.seals` written by COPY.
+
+Verification reads through server-side cursors in binary, in large batches, inside one
+REPEATABLE READ READ ONLY transaction, so events and seals come from one snapshot. Stream ids
+come as their 16 bytes (`uuid_send`) and topics as UTF-8 bytes (`convert_to`): no per-row
+UUID or text objects to build before hashing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import IsolationLevel
+
+from replay.audit_store import AuditStore, EventRow, SealRow, SealState, SealWriter, Snapshot
+from replay.checkpoint import Checkpoint
+from replay.merkle import MerkleFrontier
+
+SEAL_LOCK_KEY = 0x4C455453  # "LETS": one sealer at a time
+BATCH = 20_000
+
+
+def _checkpoint(row: tuple[Any, ...]) -> Checkpoint:
+    return Checkpoint(int(row[0]), int(row[1]), bytes(row[2]), bytes(row[3]), str(row[4]),
+                      str(row[5]), bytes(row[6]))
+
+
+class _Writer(SealWriter):
+    def __init__(self, conn: psycopg.Connection[Any], s: str) -> None:
+        self.conn, self.s = conn, s
+
+    def state(self) -> SealState:
+        row = self.conn.execute(
+            f"SELECT tree_size, last_position, chain, frontier FROM {self.s}.seal_state "
+            "WHERE id = 1").fetchone()
+        if row is None:
+            return SealState()
+        return SealState(int(row[0]), int(row[1]), bytes(row[2]),
+                         MerkleFrontier.unpack(int(row[0]), bytes(row[3])))
+
+    def write(self, rows: Sequence[SealRow], state: SealState,
+              checkpoints: Sequence[Checkpoint]) -> None:
+        with self.conn.cursor() as cur:
+            with cur.copy(f"COPY {self.s}.seals (leaf_index, position, header_digest, "
+                          "payload_digest, chain) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "int8", "bytea", "bytea", "bytea"])
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                f"INSERT INTO {self.s}.seal_state (id, tree_size, last_position, chain, "
+                "frontier) VALUES (1, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
+                "tree_size = EXCLUDED.tree_size, last_position = EXCLUDED.last_position, "
+                "chain = EXCLUDED.chain, frontier = EXCLUDED.frontier",
+                (state.tree_size, state.last_position, state.chain, state.merkle().packed()))
+            cur.executemany(
+                f"INSERT INTO {self.s}.checkpoints (tree_size, last_position, chain_head, "
+                "merkle_root, created_at, key_id, signature) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(c.tree_size, c.last_position, c.chain_head, c.merkle_root, c.created_at,
+                  c.key_id, c.signature) for c in checkpoints])
+
+
+class _Snapshot(Snapshot):
+    def __init__(self, conn: psycopg.Connection[Any], s: str) -> None:
+        self.conn, self.s = conn, s
+        self._events = (f"SELECT position, uuid_send(stream_id), version, "
+                        f"convert_to(topic, 'UTF8'), state FROM {s}.events")
+        self._seals = (f"SELECT leaf_index, position, header_digest, payload_digest, chain "
+                       f"FROM {s}.seals")
+        self._cursors = 0
+
+    def _stream(self, sql: str, params: Sequence[Any]) -> Iterator[Any]:
+        self._cursors += 1
+        with self.conn.cursor(name=f"letopis_audit_{self._cursors}", binary=True) as cur:
+            cur.itersize = BATCH
+            cur.execute(sql, params)
+            while rows := cur.fetchmany(BATCH):
+                yield from rows
+
+    def events(self, after: int = 0) -> Iterator[EventRow]:
+        return self._stream(self._events + " WHERE position > %s ORDER BY position", (after,))
+
+    def seals(self, limit: int | None = None) -> Iterator[SealRow]:
+        if limit is None:
+            return self._stream(self._seals + " ORDER BY leaf_index", ())
+        return self._stream(self._seals + " WHERE leaf_index < %s ORDER BY leaf_index", (limit,))
+
+    def checkpoints(self) -> list[Checkpoint]:
+        rows = self.conn.execute(
+            f"SELECT tree_size, last_position, chain_head, merkle_root, created_at, key_id, "
+            f"signature FROM {self.s}.checkpoints ORDER BY tree_size").fetchall()
+        return [_checkpoint(r) for r in rows]
+
+    def seal_at(self, position: int) -> SealRow | None:
+        row = self.conn.execute(self._seals + " WHERE position = %s", (position,),
+                                binary=True).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+    def event_at(self, position: int) -> EventRow | None:
+        row = self.conn.execute(self._events + " WHERE position = %s", (position,),
+                                binary=True).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+    def seals_with_payload(self, payload_digest: bytes) -> list[SealRow]:
+        rows = self.conn.execute(self._seals + " WHERE payload_digest = %s ORDER BY leaf_index",
+                                 (payload_digest,), binary=True).fetchall()
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def events_with_payload(self, payload_digest: bytes) -> list[EventRow]:
+        rows = self.conn.execute(self._events + " WHERE sha256(state) = %s ORDER BY position",
+                                 (payload_digest,), binary=True).fetchall()
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+class PostgresAudit(AuditStore):
+    def __init__(self, conninfo: str, schema: str) -> None:
+        self.conninfo = conninfo
+        self.s = f'"{schema}"'
+        self._sealer: psycopg.Connection[Any] | None = None  # kept by a continuous sealer
+
+    @contextmanager
+    def sealing(self) -> Iterator[SealWriter]:
+        if self._sealer is None or self._sealer.closed:
+            self._sealer = psycopg.connect(self.conninfo, autocommit=True)
+        conn = self._sealer
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_KEY,))
+            yield _Writer(conn, self.s)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        with psycopg.connect(self.conninfo) as conn:
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            try:
+                yield _Snapshot(conn, self.s)
+            finally:
+                conn.rollback()
+
+    def close(self) -> None:
+        if self._sealer is not None:
+            self._sealer.close()
+            self._sealer = None

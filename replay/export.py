@@ -1,0 +1,159 @@
+"""`letopis export --format parquet`: sealed events and the read models, for DuckDB and friends.
+
+Layout of DIR:
+
+    events/event_type=<Type>/month=<YYYY-MM>/<file>.parquet   the events, one row each
+    projections/<projection>/<table>.parquet                  current read models (key, doc)
+    manifest-<from>-<to>.json, manifest.json                  what was exported, under which
+                                                              signed checkpoint
+
+Only sealed events are exported, up to the latest checkpoint: everything in an export can be
+checked offline against that checkpoint (docs/audit.md, Export). `--from-position P` exports
+positions after P, so exports add up: run it with the `to_position` of the previous manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from replay.audit_store import open_audit
+from replay.checkpoint import Checkpoint
+from replay.export_events import COLUMNS, postgres_events_csv, sqlite_events_csv
+
+FORMAT = "letopis-export/v1"
+_CSV_TYPES = {"position": "BIGINT", "leaf_index": "BIGINT", "stream_id": "VARCHAR",
+              "version": "BIGINT", "topic": "VARCHAR", "committed_at": "TIMESTAMPTZ",
+              "header_digest": "VARCHAR", "payload_digest": "VARCHAR", "payload": "VARCHAR"}
+# The ledger's envelope: recorded_at inside `meta`; the library's own timestamp otherwise.
+_RECORDED_AT = ("coalesce(json_extract_string(payload, '$.meta._data_.recorded_at._data_'), "
+                "json_extract_string(payload, '$.timestamp._data_'))::TIMESTAMPTZ")
+_STREAM_ID = ("CASE WHEN length(stream_id) = 32 THEN substr(stream_id, 1, 8) || '-' || "
+              "substr(stream_id, 9, 4) || '-' || substr(stream_id, 13, 4) || '-' || "
+              "substr(stream_id, 17, 4) || '-' || substr(stream_id, 21) ELSE stream_id END")
+
+
+class ExportError(ValueError):
+    """An export that cannot be made (nothing sealed, a bad position)."""
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    events: int
+    from_position: int
+    to_position: int
+    checkpoint: Checkpoint
+    seconds: float
+    manifest: Path
+
+
+def _latest_checkpoint(url: str, schema: str) -> Checkpoint:
+    with open_audit(url, schema).snapshot() as snapshot:
+        checkpoints = snapshot.checkpoints()
+    if not checkpoints:
+        raise ExportError("nothing sealed yet: run `letopis seal` first (an export carries the "
+                          "checkpoint it was made under)")
+    return checkpoints[-1]
+
+
+def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Path) -> int:
+    """One pass: read the CSV, derive type and month, write the partitioned files."""
+    if source.stat().st_size == 0:
+        return 0
+    columns = "{" + ", ".join(f"'{c}': '{_CSV_TYPES[c]}'" for c in COLUMNS) + "}"
+    # The CSV is in position order and DuckDB keeps insertion order: no sort needed.
+    row = con.execute(
+        f"COPY (SELECT position, leaf_index, {_STREAM_ID} AS stream_id, version, topic, "
+        f"split_part(topic, ':', 2) AS event_type, recorded_at, committed_at, header_digest, "
+        f"payload_digest, payload, strftime(recorded_at AT TIME ZONE 'UTC', '%Y-%m') AS month "
+        f"FROM (SELECT *, {_RECORDED_AT} AS recorded_at FROM read_csv('{source}', "
+        f"header = false, columns = {columns}, quote = '\"', escape = '\"', "
+        f"max_line_size = 100000000))) TO '{target}' (FORMAT parquet, PARTITION_BY "
+        f"(event_type, month), APPEND true, FILENAME_PATTERN 'events_{{uuid}}')").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _projections_to_parquet(con: duckdb.DuckDBPyConnection, url: str, schema: str,
+                            target: Path, scratch: Path) -> dict[str, Any]:
+    from projections.registry import PROJECTIONS
+    from projections.runner import open_projection_store
+
+    store = open_projection_store(url, schema)
+    exported: dict[str, Any] = {}
+    try:
+        for state in store.states():
+            if not state.active:
+                continue
+            projection = PROJECTIONS.get(state.name)
+            if projection is None:
+                continue
+            tables: dict[str, int] = {}
+            for table in projection.tables:
+                rows = store.scan(state.name, table)
+                source = scratch / f"{state.name}.{table}.csv"
+                with source.open("w", encoding="utf-8", newline="") as file:
+                    csv.writer(file).writerows(
+                        (key, json.dumps(doc, ensure_ascii=False, sort_keys=True))
+                        for key, doc in rows)
+                (target / state.name).mkdir(parents=True, exist_ok=True)
+                select = ("SELECT NULL::VARCHAR AS key, NULL::VARCHAR AS doc WHERE false"
+                          if not rows else
+                          f"SELECT * FROM read_csv('{source}', header = false, columns = "
+                          f"{{'key': 'VARCHAR', 'doc': 'VARCHAR'}}, quote = '\"', "
+                          f"escape = '\"', max_line_size = 100000000)")
+                con.execute(f"COPY ({select}) TO '{target / state.name / table}.parquet' "
+                            "(FORMAT parquet)")
+                tables[table] = len(rows)
+            exported[state.name] = {"generation": state.generation,
+                                    "position": state.position, "tables": tables}
+    finally:
+        store.close()
+    return exported
+
+
+def export_parquet(url: str, schema: str, out: Path, from_position: int = 0) -> ExportReport:
+    """Export sealed events after `from_position` and the read models into `out`."""
+    if from_position < 0:
+        raise ExportError("--from-position must be 0 or more")
+    started = time.perf_counter()
+    checkpoint = _latest_checkpoint(url, schema)
+    if from_position > checkpoint.last_position:
+        raise ExportError(f"--from-position {from_position} is after the last sealed position "
+                          f"{checkpoint.last_position}")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="letopis-export-") as directory:
+        scratch = Path(directory)
+        source = scratch / "events.csv"
+        if url.startswith(("postgresql://", "postgres://")):
+            postgres_events_csv(url, schema, from_position, checkpoint.last_position, source)
+        else:
+            sqlite_events_csv(url[len("sqlite:///"):], from_position, checkpoint.last_position,
+                              source)
+        con = duckdb.connect()
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            events = _events_to_parquet(con, source, out / "events")
+            projections = _projections_to_parquet(con, url, schema, out / "projections",
+                                                  scratch)
+        finally:
+            con.close()
+    manifest = {
+        "format": FORMAT, "from_position": from_position,
+        "to_position": checkpoint.last_position, "events": events,
+        "exported_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+        "checkpoint": checkpoint.to_json(), "projections": projections,
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    path = out / f"manifest-{from_position}-{checkpoint.last_position}.json"
+    path.write_text(text, encoding="utf-8")
+    (out / "manifest.json").write_text(text, encoding="utf-8")
+    return ExportReport(events, from_position, checkpoint.last_position, checkpoint,
+                        time.perf_counter() - started, path)

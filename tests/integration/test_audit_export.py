@@ -1,0 +1,99 @@
+"""`letopis export --format parquet`: sealed events and read models, readable by DuckDB."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from letopis.cli import run
+from letopis.cli_audit import EXIT_USAGE
+from tests.integration.test_replay_audit import build_audit_example
+from tests.tamper import seal_store, write_history
+
+EVENTS = "read_parquet('{}/events/**/*.parquet', hive_partitioning = true)"
+
+
+@pytest.fixture
+def env(store_url: tuple[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, Path]:
+    url, schema = store_url
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+    monkeypatch.setenv("LETOPIS_DATABASE_SCHEMA", schema)
+    write_history(url, schema, [0, 1, 2, 0, 1, 2, 3, 4])
+    return url, schema, tmp_path
+
+
+def test_events_and_manifest_read_back_in_duckdb(env: tuple[str, str, Path],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    url, schema, tmp_path = env
+    seal_store(url, schema, every=5)
+    write_history(url, schema, [7], seed=1)  # not sealed: not exported
+    out = tmp_path / "export"
+    assert run(["export", "--format", "parquet", "--out", str(out)]) == 0
+    assert "exported 8 events (positions 1..8)" in capsys.readouterr().out
+    rows = duckdb.sql(f"SELECT position, leaf_index, version, topic, event_type, month, "
+                      f"payload, payload_digest, recorded_at FROM {EVENTS.format(out)} "
+                      f"ORDER BY position").fetchall()
+    assert [r[0] for r in rows] == list(range(1, 9))
+    assert [r[1] for r in rows] == list(range(8))
+    assert rows[0][3:5] == ("test:Event0", "Event0")
+    assert rows[0][8] is None  # these payloads carry no envelope: no recorded time
+    for row in rows:
+        assert hashlib.sha256(row[6].encode()).hexdigest() == row[7]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["from_position"], manifest["to_position"], manifest["events"]) == (0, 8, 8)
+    assert manifest["checkpoint"]["tree_size"] == 8
+
+
+def test_an_export_is_incremental(env: tuple[str, str, Path],
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    url, schema, tmp_path = env
+    seal_store(url, schema, every=100)
+    out = tmp_path / "export"
+    assert run(["export", "--out", str(out)]) == 0
+    write_history(url, schema, [5, 6, 5], seed=2)
+    seal_store(url, schema, every=100)
+    assert run(["export", "--out", str(out), "--from-position", "8"]) == 0
+    capsys.readouterr()
+    positions = duckdb.sql(f"SELECT position FROM {EVENTS.format(out)} ORDER BY 1").fetchall()
+    assert [p for (p,) in positions] == list(range(1, 12))
+    assert json.loads((out / "manifest-8-11.json").read_text())["events"] == 3
+
+
+def test_nothing_sealed_is_refused_and_nothing_written(
+        env: tuple[str, str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    out = env[2] / "export"
+    assert run(["export", "--out", str(out)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("letopis: nothing sealed yet")
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_ledger_events_are_partitioned_by_type_and_recorded_month(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'story.sqlite'}"
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+    monkeypatch.delenv("LETOPIS_DATABASE_SCHEMA", raising=False)
+    assert run(["db", "init"]) == 0
+    build_audit_example(url)
+    seal_store(url, "letopis", every=100)
+    assert run(["projections", "run"]) == 0
+    out = tmp_path / "export"
+    assert run(["export", "--out", str(out)]) == 0
+    capsys.readouterr()
+    enrolled = duckdb.sql(f"SELECT month, recorded_at::VARCHAR FROM {EVENTS.format(out)} "
+                          "WHERE event_type = 'Learner.Enrolled' ORDER BY position").fetchall()
+    assert enrolled == [("2026-09", "2026-09-05 10:15:00+00"),
+                        ("2026-10", "2026-10-12 11:05:00+00")]
+    assert (out / "events" / "event_type=Learner.Enrolled" / "month=2026-09").is_dir()
+    ((organisations,),) = duckdb.sql(
+        f"SELECT count(*) FROM '{out}/projections/organisation_registry/*.parquet'").fetchall()
+    assert organisations >= 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "organisation_registry" in manifest["projections"]
