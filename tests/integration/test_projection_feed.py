@@ -201,6 +201,8 @@ def test_writing_a_retired_generation_is_refused(ledger: Ledger, engine: Engine,
         close()
     with pytest.raises(GenerationRetired):
         engine.store.write_page("open_orgs", 1, {"open": {"k": ({"forged": True}, 1)}}, 99)
+    with pytest.raises(GenerationRetired):
+        engine.store.load("open_orgs", 1, "open", ["k"])
     write_history(ledger, 4, 2)
     engine.catch_up(OPEN_ORGS)  # a live catch-up follows the active generation
     feed = ChangeFeed(engine.store)
