@@ -1,5 +1,6 @@
 """Kill -9 the projection process at random points of a catch-up over 100,000 events on
-PostgreSQL, restart it each time, and end identical to a clean rebuild."""
+PostgreSQL, restart it each time, and end identical to a clean rebuild, with a change feed that
+folds to exactly the projection's rows."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from domain.organisation import Organisation, OrganisationDetails, OrganisationK
 from letopis.clock import system_clock
 from letopis.ledger import Ledger
 from letopis.store import open_store
+from projections.feed import ChangeFeed
 from projections.organisation_registry import ORGANISATION_REGISTRY
 from projections.runner import build_engine
+from tests.feed_checks import apply, assert_in_order, follow, projected
 from tests.pg import fresh_schema
 
 EVENTS = 100_000
@@ -88,6 +91,9 @@ def test_sigkill_during_catch_up_resumes_identically() -> None:
             assert report.position == head
             assert report.ok, report.differing_keys[:5]
             assert len(engine.store.scan("organisation_registry", "organisations")) == EVENTS // 4
+            changes = follow(ChangeFeed(engine.store), limit=10_000)
+            assert_in_order(changes)
+            assert apply({}, changes) == projected(engine.store, [ORGANISATION_REGISTRY])
         finally:
             close()
             store.close()
