@@ -10,7 +10,10 @@ import random
 import signal
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
+
+import psycopg
 
 from domain.envelope import Actor, Meta, Role
 from domain.organisation import Organisation, OrganisationDetails, OrganisationKind
@@ -62,6 +65,20 @@ def _catch_up(url: str, schema: str) -> None:
     engine.catch_up(ORGANISATION_REGISTRY)
 
 
+def _wait_for_progress(url: str, schema: str, proc: Any) -> None:
+    """Until the process has committed a page (or ended): a kill before that tests nothing."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        while proc.is_alive():
+            table = conn.execute("SELECT to_regclass(%s)",
+                                 (f'"{schema}_proj".projection_state',)).fetchone()
+            if table is not None and table[0] is not None:
+                row = conn.execute(f'SELECT max(position) FROM "{schema}_proj".projection_state'
+                                   .encode()).fetchone()
+                if row is not None and row[0]:
+                    return
+            time.sleep(0.05)
+
+
 def test_sigkill_during_catch_up_resumes_identically() -> None:
     rng = random.Random(20261123)
     with fresh_schema() as (url, schema):
@@ -75,7 +92,8 @@ def test_sigkill_during_catch_up_resumes_identically() -> None:
         for _ in range(4):
             proc = ctx.Process(target=_catch_up, args=(url, schema))
             proc.start()
-            time.sleep(rng.uniform(1.5, 3.0))  # spawn + part of the catch-up
+            _wait_for_progress(url, schema, proc)  # spawning takes seconds on a loaded machine
+            time.sleep(rng.uniform(0.0, 1.0))  # part of the catch-up
             if proc.is_alive():
                 assert proc.pid is not None
                 os.kill(proc.pid, signal.SIGKILL)
