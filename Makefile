@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reconcile --lines 1000000 --claims 1000000
 	$(BIN)/python -m bench.verify --events 1000000 --append-events 4000 --writers 4 --repeat 3
 	$(BIN)/python -m bench.export --events 1000000
+	$(BIN)/python -m bench.feed --events 200000 --rounds 3
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
