@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,4 +22,15 @@ class Settings(BaseSettings):
         default=None,
         description="a region's production calendar (format: docs/exams.md); "
                     "default: the shipped federal calendar of Russia",
+    )
+    # HTTP API (api/): token signing, read-your-writes waits, projections kept live while serving.
+    api_token_secret: SecretStr = Field(
+        default=SecretStr("letopis-demo-secret-change-me-in-production"), min_length=32,
+        description="HS256 key signing the API's bearer tokens (at least 32 characters)",
+    )
+    api_token_issuer: str = Field(default="letopis", description="the tokens' `iss` claim")
+    api_max_wait_seconds: float = Field(default=5.0, ge=0, le=60,
+                                        description="longest `?min_position=` wait of a read")
+    api_follow_projections: bool = Field(
+        default=True, description="run the projection engine's follow loop inside the server",
     )
