@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_projections import register as register_projections
 
     register_projections(sub, _settings)
+    from letopis.cli_api import register as register_api
+
+    register_api(sub, _settings)
     return parser
 
 
