@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.base import Event, Projection, Row, keys_of
-from projections.storage import Changes, ProjectionStore
+from projections.storage import Changes, GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
 
@@ -117,6 +117,7 @@ class Engine:
     def catch_up(self, projection: Projection, generation: int | None = None,
                  max_pages: int | None = None, stop: int | None = None) -> int:
         """Process every available event; returns how many. Raises ProjectionFailed."""
+        live = generation is None
         if generation is None:
             generation = self.active_generation(projection)
         state = self.store.state(projection.name, generation)
@@ -130,7 +131,12 @@ class Engine:
                       if projection.reads(n.topic)]
             rows = self._fold_page(projection, generation, events)
             position = notifications[-1].id
-            self.store.write_page(projection.name, generation, rows.changes, position)
+            try:
+                self.store.write_page(projection.name, generation, rows.changes, position)
+            except GenerationRetired:
+                if not live:
+                    raise
+                break  # a rebuild swapped in a new generation: the next catch-up follows it
             processed += len(notifications)  # positions passed, folded or not
             pages += 1
         return processed

@@ -1,10 +1,12 @@
-"""Where projections live: tables of JSON documents, a state row per projection generation, and
-reader views that a rebuild swaps atomically.
+"""Where projections live: tables of JSON documents, a state row per projection generation,
+reader views that a rebuild swaps atomically, and the change log portals follow (feed).
 
 Physical table: `<projection>__<table>__g<generation>` (key, doc, position).
 Reader view:    `<projection>__<table>` → the active generation. Portals read views only.
 PostgreSQL keeps them in the schema `<store schema>_proj`; SQLite in the store file, prefixed
 `proj_`.
+Change log:     `feed` (PostgreSQL) / `proj_feed` (SQLite), one entry per row change of an active
+                generation, written with the page (see projections/feed.py).
 """
 
 from __future__ import annotations
@@ -14,15 +16,30 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projections.base import Projection, Row
+
+if TYPE_CHECKING:
+    from projections.feed import Change
 
 _FIELD = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 PROJECTION_LOCK_KEY = 0x4C455052  # "LEPR": serialises projection DDL across processes
+# "LEPF": held from a logging page's first write to its commit, so feed sequences are taken
+# in commit order (a reader paging by sequence never skips a later commit with a lower one).
+FEED_LOCK_KEY = 0x4C455046
 
 Changes = dict[str, dict[str, tuple[Row | None, int]]]  # table -> key -> (row or delete, position)
+
+
+class GenerationRetired(Exception):
+    """The generation being written was swapped out by a rebuild in the meantime."""
+
+    def __init__(self, name: str, generation: int) -> None:
+        super().__init__(f"projection {name} generation {generation} is no longer stored")
+        self.name = name
+        self.generation = generation
 
 
 @dataclass(frozen=True)
@@ -51,14 +68,16 @@ class ProjectionStore(ABC):
 
     @abstractmethod
     def write_page(self, name: str, generation: int, changes: Changes, position: int) -> None:
-        """Upserts, deletions and the tracking position, in one transaction."""
+        """Upserts, deletions, the tracking position and (active generation) their change-log
+        entries, in one transaction. Raises GenerationRetired if the generation is gone."""
 
     @abstractmethod
     def mark_failed(self, name: str, generation: int, position: int, error: str) -> None: ...
 
     @abstractmethod
     def activate(self, projection: Projection, generation: int) -> None:
-        """Point the reader views at `generation` and retire the previous one, atomically."""
+        """Point the reader views at `generation` and retire the previous one, atomically; log
+        the difference between the previous active generation and this one."""
 
     @abstractmethod
     def drop_generation(self, projection: Projection, generation: int) -> None:
@@ -77,6 +96,15 @@ class ProjectionStore(ABC):
              where: dict[str, str] | None = None) -> list[tuple[str, Row]]:
         """Rows of a live table in key order, with keys greater than `after` (a keyed cursor,
         never an offset), whose top-level text fields equal `where`'s values."""
+
+    @abstractmethod
+    def read_changes(self, after: int, limit: int, projections: list[str] | None
+                     ) -> list[Change]:
+        """Change-log entries with sequence > `after`, in sequence order."""
+
+    @abstractmethod
+    def feed_head(self) -> int:
+        """The highest committed change-log sequence, 0 if none."""
 
     @abstractmethod
     def close(self) -> None: ...

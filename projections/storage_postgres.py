@@ -7,10 +7,13 @@ from collections.abc import Iterable
 
 import psycopg
 
+from projections import storage_feed_postgres as feed
 from projections.base import Projection, Row
+from projections.feed import Change
 from projections.storage import (
     PROJECTION_LOCK_KEY,
     Changes,
+    GenerationRetired,
     ProjectionState,
     ProjectionStore,
     check_fields,
@@ -23,6 +26,7 @@ from projections.storage import (
 class PostgresProjectionStore(ProjectionStore):
     def __init__(self, conninfo: str, store_schema: str) -> None:
         self.schema = f"{store_schema}_proj"
+        self.conninfo = conninfo  # the change feed LISTENs on a connection of its own
         self.conn = psycopg.connect(conninfo, autocommit=True)
         self._q = f'"{self.schema}"'
         with self.conn.transaction():
@@ -33,6 +37,7 @@ class PostgresProjectionStore(ProjectionStore):
                 "name text, generation int, active boolean NOT NULL, position bigint NOT NULL, "
                 "state text NOT NULL, error text, updated_at timestamptz NOT NULL DEFAULT now(), "
                 "PRIMARY KEY (name, generation))".encode())
+            feed.create_log(self.conn, self._q, self.schema)
 
     def _t(self, name: str) -> str:
         return f'{self._q}."{name}"'
@@ -70,26 +75,42 @@ class PostgresProjectionStore(ProjectionStore):
 
     def write_page(self, name: str, generation: int, changes: Changes, position: int) -> None:
         with self.conn.transaction():
+            # The state row first: its row lock orders this page against a concurrent swap,
+            # and whether the generation is active decides whether the page is logged.
+            state = self.conn.execute(
+                f"UPDATE {self._q}.projection_state SET position = %s, updated_at = now(), "
+                "error = NULL, state = CASE WHEN active THEN 'running' ELSE 'building' END "
+                "WHERE name = %s AND generation = %s RETURNING active".encode(),
+                (position, name, generation)).fetchone()
+            if state is None:
+                raise GenerationRetired(name, generation)
+            logged = bool(state[0]) and any(changes.values())
+            if logged:
+                feed.lock(self.conn)
             for table, rows in changes.items():
                 t = self._t(physical(name, table, generation))
                 upserts = [{"key": k, "doc": r, "position": p}
                            for k, (r, p) in rows.items() if r is not None]
-                deletes = [k for k, (r, _) in rows.items() if r is None]
-                if upserts:
-                    # One JSON document for the whole page: text arrays of JSON would be
-                    # escaped element by element on the client, which dominated the cost.
+                deletes = [(k, p) for k, (r, p) in rows.items() if r is None]
+                # One JSON document for the whole page: text arrays of JSON would be escaped
+                # element by element on the client, which dominated the cost.
+                if upserts and logged:
+                    feed.upsert_logged(self.conn, self._q, t, name, table, json.dumps(upserts))
+                elif upserts:
                     self.conn.execute(
                         f"INSERT INTO {t} (key, doc, position) SELECT key, doc, position FROM "
                         f"jsonb_to_recordset(%s::jsonb) AS r(key text, doc jsonb, position bigint)"
                         f" ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
                         f"position = EXCLUDED.position".encode(),
                         (json.dumps(upserts),))
-                if deletes:
-                    self.conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(), (deletes,))
-            self.conn.execute(
-                f"UPDATE {self._q}.projection_state SET position = %s, updated_at = now(), "
-                "error = NULL, state = CASE WHEN active THEN 'running' ELSE 'building' END "
-                "WHERE name = %s AND generation = %s".encode(), (position, name, generation))
+                if deletes and logged:
+                    feed.delete_logged(self.conn, self._q, t, name, table,
+                                       [k for k, _ in deletes], [p for _, p in deletes])
+                elif deletes:
+                    self.conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(),
+                                      ([k for k, _ in deletes],))
+            if logged:
+                feed.notify(self.conn)
 
     def mark_failed(self, name: str, generation: int, position: int, error: str) -> None:
         self.conn.execute(
@@ -98,18 +119,26 @@ class PostgresProjectionStore(ProjectionStore):
             (f"at position {position}: {error}", name, generation))
 
     def activate(self, projection: Projection, generation: int) -> None:
-        retired: list[int] = []
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
+            # State rows before the feed lock, in the order write_page takes them.
+            states = self.conn.execute(
+                f"SELECT generation, active, position FROM {self._q}.projection_state "
+                "WHERE name = %s ORDER BY generation FOR UPDATE".encode(),
+                (projection.name,)).fetchall()
+            position = next((int(p) for g, _, p in states if g == generation), 0)
+            previous = [int(g) for g, active, _ in states if active and g != generation]
+            retired = [int(g) for g, _, _ in states if g != generation]
+            if previous:
+                feed.lock(self.conn)
+                feed.log_swap(self.conn, self._q, self.schema, projection.name, previous[0],
+                              generation, projection.tables, position)
+                feed.notify(self.conn)
             for table in projection.tables:
                 t = self._t(physical(projection.name, table, generation))
                 v = self._t(view(projection.name, table))
                 self.conn.execute(f"CREATE OR REPLACE VIEW {v} AS "
                                   f"SELECT key, doc, position FROM {t}".encode())
-            rows = self.conn.execute(
-                f"SELECT generation FROM {self._q}.projection_state WHERE name = %s AND "
-                "generation <> %s".encode(), (projection.name, generation)).fetchall()
-            retired = [int(r[0]) for r in rows]
             self.conn.execute(
                 f"DELETE FROM {self._q}.projection_state WHERE name = %s AND generation <> %s"
                 .encode(), (projection.name, generation))
@@ -117,7 +146,11 @@ class PostgresProjectionStore(ProjectionStore):
                 f"UPDATE {self._q}.projection_state SET active = true, state = 'running' "
                 "WHERE name = %s AND generation = %s".encode(), (projection.name, generation))
             for old in retired:
-                for table in projection.tables:
+                for table in feed.generation_tables(self.conn, self.schema, projection.name,
+                                                    old):
+                    if table not in projection.tables:  # a table the new folds no longer have
+                        self.conn.execute(f"DROP VIEW IF EXISTS "
+                                          f"{self._t(view(projection.name, table))}".encode())
                     self.conn.execute(
                         f"DROP TABLE IF EXISTS {self._t(physical(projection.name, table, old))}"
                         .encode())
@@ -152,6 +185,13 @@ class PostgresProjectionStore(ProjectionStore):
             f"SELECT key, doc FROM {self._t(view(name, table))} WHERE {' AND '.join(clauses)} "
             "ORDER BY key LIMIT %s".encode(), (after or "", *fields.values(), limit)).fetchall()
         return [(r[0], dict(r[1])) for r in rows]
+
+    def read_changes(self, after: int, limit: int, projections: list[str] | None
+                     ) -> list[Change]:
+        return feed.read(self.conn, self._q, after, limit, projections)
+
+    def feed_head(self) -> int:
+        return feed.head(self.conn, self._q)
 
     def close(self) -> None:
         self.conn.close()

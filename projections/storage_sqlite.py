@@ -7,9 +7,12 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from projections import storage_feed_sqlite as feed
 from projections.base import Projection, Row
+from projections.feed import Change
 from projections.storage import (
     Changes,
+    GenerationRetired,
     ProjectionState,
     ProjectionStore,
     check_fields,
@@ -24,11 +27,18 @@ class SQLiteProjectionStore(ProjectionStore):
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None,
                                     check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS proj_state (name TEXT, generation INTEGER, "
-            "active INTEGER NOT NULL, position INTEGER NOT NULL, state TEXT NOT NULL, "
-            "error TEXT, updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
-            " PRIMARY KEY (name, generation))")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS proj_state (name TEXT, generation INTEGER, "
+                "active INTEGER NOT NULL, position INTEGER NOT NULL, state TEXT NOT NULL, "
+                "error TEXT, updated_at TEXT NOT NULL "
+                "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), PRIMARY KEY (name, generation))")
+            feed.create_log(self.conn)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _t(name: str) -> str:
@@ -74,18 +84,27 @@ class SQLiteProjectionStore(ProjectionStore):
     def write_page(self, name: str, generation: int, changes: Changes, position: int) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            for table, rows in changes.items():
-                t = self._t(physical(name, table, generation))
-                self.conn.executemany(
-                    f"INSERT OR REPLACE INTO {t} (key, doc, position) VALUES (?, ?, ?)",
-                    [(k, json.dumps(r), p) for k, (r, p) in rows.items() if r is not None])
-                self.conn.executemany(f"DELETE FROM {t} WHERE key = ?",
-                                      [(k,) for k, (r, _) in rows.items() if r is None])
-            self.conn.execute(
+            state = self.conn.execute(
                 "UPDATE proj_state SET position = ?, error = NULL, "
                 "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
                 "state = CASE WHEN active THEN 'running' ELSE 'building' END "
-                "WHERE name = ? AND generation = ?", (position, name, generation))
+                "WHERE name = ? AND generation = ? RETURNING active",
+                (position, name, generation)).fetchone()
+            if state is None:
+                raise GenerationRetired(name, generation)
+            logged = bool(state[0])
+            for table, rows in changes.items():
+                t = self._t(physical(name, table, generation))
+                upserts = [(k, json.dumps(r), p) for k, (r, p) in rows.items() if r is not None]
+                self.conn.executemany(
+                    f"INSERT OR REPLACE INTO {t} (key, doc, position) VALUES (?, ?, ?)", upserts)
+                deletes = [(k, p) for k, (r, p) in rows.items() if r is None]
+                if logged:
+                    feed.log_upserts(self.conn, name, table, upserts)
+                    feed.delete_logged(self.conn, t, name, table, deletes)
+                else:
+                    self.conn.executemany(f"DELETE FROM {t} WHERE key = ?",
+                                          [(k,) for k, _ in deletes])
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -99,15 +118,25 @@ class SQLiteProjectionStore(ProjectionStore):
     def activate(self, projection: Projection, generation: int) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            retired = [int(r[0]) for r in self.conn.execute(
-                "SELECT generation FROM proj_state WHERE name = ? AND generation <> ?",
-                (projection.name, generation))]
+            states = self.conn.execute(
+                "SELECT generation, active, position FROM proj_state WHERE name = ? "
+                "ORDER BY generation", (projection.name,)).fetchall()
+            position = next((int(p) for g, _, p in states if g == generation), 0)
+            previous = [int(g) for g, active, _ in states if active and g != generation]
+            retired = [int(g) for g, _, _ in states if g != generation]
+            if previous:
+                feed.log_swap(self.conn, projection.name, previous[0], generation,
+                              projection.tables, position)
             for table in projection.tables:
                 v = self._t(view(projection.name, table))
                 self.conn.execute(f"DROP VIEW IF EXISTS {v}")
                 self.conn.execute(f"CREATE VIEW {v} AS SELECT key, doc, position FROM "
                                   f"{self._t(physical(projection.name, table, generation))}")
-                for old in retired:
+            for old in retired:
+                for table in feed.generation_tables(self.conn, projection.name, old):
+                    if table not in projection.tables:  # a table the new folds no longer have
+                        self.conn.execute(
+                            f"DROP VIEW IF EXISTS {self._t(view(projection.name, table))}")
                     self.conn.execute(
                         f"DROP TABLE IF EXISTS {self._t(physical(projection.name, table, old))}")
             self.conn.execute("DELETE FROM proj_state WHERE name = ? AND generation <> ?",
@@ -152,6 +181,13 @@ class SQLiteProjectionStore(ProjectionStore):
             f"SELECT key, doc FROM {self._t(view(name, table))} WHERE {' AND '.join(clauses)} "
             "ORDER BY key LIMIT ?", (after or "", *fields.values(), limit)).fetchall()
         return [(k, dict(json.loads(d))) for k, d in rows]
+
+    def read_changes(self, after: int, limit: int, projections: list[str] | None
+                     ) -> list[Change]:
+        return feed.read(self.conn, after, limit, projections)
+
+    def feed_head(self) -> int:
+        return feed.head(self.conn)
 
     def close(self) -> None:
         self.conn.close()
