@@ -11,7 +11,7 @@ Every denial is logged with the actor.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from uuid import UUID
@@ -136,3 +136,12 @@ def authorise(principal: Principal, action: Action, scopes: Iterable[Scope] = ()
               what: str = "resource") -> None:
     require(principal, action)
     require_in_scope(principal, action, scopes, what)
+
+
+def authorise_lazily(principal: Principal, action: Action,
+                     resolve: Callable[[], Iterable[Scope]], what: str) -> None:
+    """Like `authorise`, resolving the resource's scopes only after the role passed, and only
+    for scoped roles (resolving may read the ledger, and may itself answer 404)."""
+    require(principal, action)
+    if needs_scope(principal):
+        require_in_scope(principal, action, resolve(), what)

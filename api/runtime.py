@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from letopis.bootstrap import Services, build_services
 from letopis.settings import Settings
+from projections.feed import ChangeFeed
 from projections.registry import PROJECTIONS
 from projections.runner import build_engine, open_projection_store
 from projections.storage import ProjectionStore
@@ -21,6 +22,7 @@ class Runtime:
     settings: Settings
     services: Services
     projections: ProjectionStore
+    feed: ChangeFeed
     _stop: threading.Event = field(default_factory=threading.Event)
     _closers: list[Callable[[], None]] = field(default_factory=list)
     _follower: threading.Thread | None = None
@@ -41,8 +43,9 @@ def open_runtime(settings: Settings) -> Runtime:
     for projection in PROJECTIONS.values():
         engine.active_generation(projection)  # creates the tables and views on first start
     reader = open_projection_store(settings.database_url, settings.database_schema)
-    runtime = Runtime(settings, services, reader)
-    runtime._closers += [services.close, reader.close, close_engine]
+    feed = ChangeFeed.open(settings.database_url, settings.database_schema)
+    runtime = Runtime(settings, services, reader, feed)
+    runtime._closers += [services.close, reader.close, feed.close, close_engine]
     if settings.api_follow_projections:
         def follow() -> None:
             try:

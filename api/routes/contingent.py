@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api import commands, scopes
-from api.access import Action, Scope, authorise, needs_scope
+from api.access import Action, Scope, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep
 from api.schemas import CommandResult, Problem
 from api.schemas_commands import (
@@ -35,8 +35,8 @@ router = APIRouter(tags=["commands"], responses=ERRORS)
 def _learner_allowed(services: Services, caller: PrincipalDep, action: Action,
                      learner_id: UUID) -> None:
     """Scoped roles: the learner must be theirs; someone else's learner is a 404."""
-    scope = scopes.learner(services, learner_id) if needs_scope(caller) else []
-    authorise(caller, action, scope, f"learner {learner_id}")
+    authorise_lazily(caller, action, lambda: scopes.learner(services, learner_id),
+                     f"learner {learner_id}")
 
 
 @router.post("/organisations", status_code=201, summary="Register an organisation")
@@ -64,9 +64,9 @@ def register_learner(body: RegisterLearner, services: ServicesDep, caller: Princ
 @router.post("/learners/{learner_id}/enrolments", status_code=201, summary="Enrol a learner")
 def enrol(learner_id: UUID, body: Enrol, services: ServicesDep, caller: PrincipalDep,
           headers: CommandDep) -> CommandResult:
-    scope = scopes.organisation(services, body.organisation_id) if needs_scope(caller) else None
-    authorise(caller, Action.WRITE_LEARNER, [scope] if scope else [],
-              f"organisation {body.organisation_id}")
+    authorise_lazily(caller, Action.WRITE_LEARNER,
+                     lambda: [scopes.organisation(services, body.organisation_id)],
+                     f"organisation {body.organisation_id}")
     return commands.run(services, caller, headers, body, lambda c: services.learners.enrol(
         c, learner_id, enrolment_id=body.enrolment_id, organisation_id=body.organisation_id,
         level=body.level, class_or_group=body.class_or_group,

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api import commands, scopes
-from api.access import Action, authorise, needs_scope
+from api.access import Action, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
@@ -41,9 +41,8 @@ def decide_appeal(appeal_id: UUID, body: DecideAppeal, services: ServicesDep,
              summary="Record an organisation's result in an acceptance protocol")
 def record_protocol_entry(protocol_id: UUID, body: RecordProtocolEntry, services: ServicesDep,
                           caller: PrincipalDep, headers: CommandDep) -> CommandResult:
-    scope = scopes.protocol(services, protocol_id) if needs_scope(caller) else None
-    authorise(caller, Action.WRITE_PROTOCOL, [scope] if scope else [],
-              f"protocol {protocol_id}")
+    authorise_lazily(caller, Action.WRITE_PROTOCOL,
+                     lambda: [scopes.protocol(services, protocol_id)], f"protocol {protocol_id}")
     entry = ProtocolEntry(
         organisation_id=body.organisation_id, result=body.result,
         deficiencies=tuple(Deficiency(d.deficiency_id, d.category, d.description, d.remedy_by)

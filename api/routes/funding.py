@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api import commands, scopes
-from api.access import Action, Scope, authorise, needs_scope
+from api.access import Action, Scope, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
@@ -43,10 +43,9 @@ def issue_certificate(body: IssueCertificate, services: ServicesDep, caller: Pri
 @router.post("/contracts", status_code=201, summary="Request a contract on a certificate")
 def request_contract(body: RequestContract, services: ServicesDep, caller: PrincipalDep,
                      headers: CommandDep) -> CommandResult:
-    scope = (scopes.programme_provider(services, body.programme_id) if needs_scope(caller)
-             else None)
-    authorise(caller, Action.REQUEST_CONTRACT, [scope] if scope else [],
-              f"programme {body.programme_id}")
+    authorise_lazily(caller, Action.REQUEST_CONTRACT,
+                     lambda: [scopes.programme_provider(services, body.programme_id)],
+                     f"programme {body.programme_id}")
     return commands.run(services, caller, headers, body, lambda c: services.certificates
                         .request_contract(c, contract_id=body.contract_id, number=body.number,
                                           programme_id=body.programme_id,

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 
 from api import reads, scopes
-from api.access import Action, authorise, needs_scope
+from api.access import Action, authorise_lazily
 from api.deps import PrincipalDep, RuntimeDep
 from api.routes.contingent import ERRORS
 from api.schemas import Document
@@ -30,8 +30,8 @@ class _StoreRows:
 
 
 def _allowed(rt: RuntimeDep, caller: PrincipalDep, learner_id: UUID) -> None:
-    scope = scopes.learner(rt.services, learner_id) if needs_scope(caller) else []
-    authorise(caller, Action.READ_LEARNER, scope, f"learner {learner_id}")
+    authorise_lazily(caller, Action.READ_LEARNER,
+                     lambda: scopes.learner(rt.services, learner_id), f"learner {learner_id}")
 
 
 @router.get("/learners/{learner_id}/history", response_model=Document,
