@@ -13,7 +13,7 @@ from api.app import create_app
 from api.auth import ApiRole, issue_token
 from letopis.settings import Settings
 from letopis.store import init_store
-from tests.pg import fresh_schema
+from tests.pg import drop_schema, fresh_schema
 
 
 def make_settings(url: str, schema: str = "letopis") -> Settings:
@@ -44,10 +44,13 @@ def any_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestC
                         raise_server_exceptions=False) as test_client:
             yield test_client
     else:
-        with fresh_schema() as (url, schema), TestClient(
-                create_app(make_settings(url, schema)),
-                raise_server_exceptions=False) as test_client:
-            yield test_client
+        with fresh_schema() as (url, schema):
+            try:
+                with TestClient(create_app(make_settings(url, schema)),
+                                raise_server_exceptions=False) as test_client:
+                    yield test_client
+            finally:
+                drop_schema(url, f"{schema}_proj")
 
 
 class Tokens:
