@@ -27,13 +27,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = runtime is None
-        app.state.runtime = runtime or open_runtime(settings)
+        # A runtime given here or already attached (tests, embedding) is used as it is and
+        # left open; otherwise the app opens its own and closes it on shutdown.
+        given: Runtime | None = runtime or getattr(app.state, "runtime", None)
+        app.state.runtime = given or open_runtime(settings)
         try:
             yield
         finally:
-            if owned:
+            if given is None:
                 app.state.runtime.close()
+                del app.state.runtime
 
     app = FastAPI(title="Letopis API", version="1", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)

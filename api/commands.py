@@ -8,7 +8,6 @@ from uuid import UUID, uuid4
 
 from api.auth import Principal
 from api.deps import CommandHeaders
-from api.errors import BadPrecondition
 from api.schemas import BasisIn, CommandFields, CommandResult, StreamVersion
 from domain.envelope import Actor, BasisDocument, Role
 from letopis.bootstrap import Services
@@ -52,11 +51,9 @@ def run(services: Services, caller: Principal, headers: CommandHeaders, body: Co
     """
     ctx = context(services, caller, headers, body)
     expected = headers.expected_version
-    if expected is not None and not checks_version:
-        if versioned is None:
-            raise BadPrecondition("this command does not take If-Match")
-        if services.ledger.store.command_outcome(ctx.command_id) is None:
-            _require_version(services, versioned, expected)
+    if (expected is not None and not checks_version and versioned is not None
+            and services.ledger.store.command_outcome(ctx.command_id) is None):
+        _require_version(services, versioned, expected)
     return result(services, command(ctx))
 
 

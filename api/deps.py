@@ -41,27 +41,33 @@ def principal(rt: Annotated[Runtime, Depends(runtime)],
         raise Unauthenticated(str(error), headers={"WWW-Authenticate": "Bearer"}) from None
 
 
-def _expected_version(if_match: str | None) -> int | None:
-    if if_match is None:
-        return None
-    text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise BadPrecondition(f"If-Match {if_match!r} is not a stream version such as \"3\"")
-    return int(text)
+IF_MATCH = r'^(W/)?"?[0-9]{1,18}"?$'
+_IDEMPOTENCY_KEY = Header(max_length=200, description="a retry with the same key returns the "
+                          "first response and writes nothing")
 
 
 class CommandHeaders:
-    """Idempotency-Key and If-Match, shared by every command endpoint."""
+    """Idempotency-Key, shared by every command endpoint. If-Match is refused here: a command
+    that cannot honour it must not silently ignore it."""
 
-    def __init__(self,
-                 idempotency_key: Annotated[str | None, Header(
-                     max_length=200, description="a retry with the same key returns the first "
-                     "response and writes nothing")] = None,
-                 if_match: Annotated[str | None, Header(
-                     description="the stream version the command expects; 412 otherwise")] = None,
-                 ) -> None:
+    def __init__(self, request: Request,
+                 idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None) -> None:
+        if "if-match" in request.headers:
+            raise BadPrecondition("this command does not take If-Match")
         self.idempotency_key = idempotency_key
-        self.expected_version = _expected_version(if_match)
+        self.expected_version: int | None = None
+
+
+class VersionedCommandHeaders(CommandHeaders):
+    """Idempotency-Key and If-Match, for commands on one stream whose version they check."""
+
+    def __init__(self, idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
+                 if_match: Annotated[str | None, Header(
+                     pattern=IF_MATCH, description="the stream version the command expects, "
+                     'e.g. "3"; 412 when the stream is at another')] = None) -> None:
+        self.idempotency_key = idempotency_key
+        self.expected_version = (None if if_match is None
+                                 else int(if_match.removeprefix("W/").strip('"')))
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
@@ -69,3 +75,4 @@ ServicesDep = Annotated[Services, Depends(services)]
 StoreDep = Annotated[ProjectionStore, Depends(projection_store)]
 PrincipalDep = Annotated[Principal, Depends(principal)]
 CommandDep = Annotated[CommandHeaders, Depends(CommandHeaders)]
+VersionedDep = Annotated[VersionedCommandHeaders, Depends(VersionedCommandHeaders)]

@@ -60,7 +60,7 @@ class BadPrecondition(ApiError):
 
 
 class ProjectionBehind(ApiError):
-    status, code, title = 503, "projection_behind", "The read model has not caught up yet"
+    status, code, title = 409, "projection_behind", "The read model has not caught up yet"
 
 
 class FeedUnavailable(ApiError):

@@ -27,7 +27,13 @@ class Problem(BaseModel):
     instance: str
 
 
-class BasisIn(BaseModel):
+class Wire(BaseModel):
+    """A request body: no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BasisIn(Wire):
     """The document a fact rests on, e.g. an order (приказ)."""
 
     kind: str = Field(min_length=1, max_length=100, examples=["order"])
@@ -35,10 +41,8 @@ class BasisIn(BaseModel):
     dated: date = Field(examples=["2026-08-30"])
 
 
-class CommandFields(BaseModel):
+class CommandFields(Wire):
     """Envelope fields every command accepts besides its own."""
-
-    model_config = ConfigDict(extra="forbid")
 
     command_id: str | None = Field(
         default=None, min_length=1, max_length=200,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from api.schemas import BasisIn, CommandFields
+from api.schemas import BasisIn, CommandFields, Wire
 from domain.acceptance_values import AcceptanceResult, DeficiencyCategory
 from domain.appeal_values import AppealKind, Decision
 from domain.certificate_values import CertificateKind, ChargeKind
@@ -22,8 +22,8 @@ class RegisterOrganisation(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
         "full_name": "Муниципальное общеобразовательное бюджетное учреждение «СОШ № 1»",
-        "short_name": "МОБУ СОШ № 1", "kind": "school", "inn": "5610000017",
-        "ogrn": "1025600000019", "municipality": "Оренбург",
+        "short_name": "МОБУ СОШ № 1", "kind": "school", "inn": "7707083893",
+        "ogrn": "1027700132195", "municipality": "Оренбург",
         "legal_address": "г. Оренбург, ул. Советская, 1",
         "actual_address": "г. Оренбург, ул. Советская, 1"}]})
 
@@ -82,7 +82,7 @@ class TransferBetween(CommandFields):
     form_of_study: FormOfStudy = FormOfStudy.FULL_TIME
 
 
-class DocumentIn(BaseModel):
+class DocumentIn(Wire):
     kind: str = Field(min_length=1, max_length=100)
     series: str = Field(default="", max_length=50)
     number: str = Field(min_length=1, max_length=50)
@@ -99,7 +99,7 @@ class Leave(CommandFields):
     document: DocumentIn | None = None
 
 
-class PeriodIn(BaseModel):
+class PeriodIn(Wire):
     kind: PeriodKind
     number: int = Field(ge=1, le=4)
 
@@ -151,7 +151,7 @@ class RequestContract(CommandFields):
     last_month: date
 
 
-class ClaimLineIn(BaseModel):
+class ClaimLineIn(Wire):
     contract_id: UUID
     delivered_bp: int = Field(ge=0, le=10_000, description="delivered share, basis points")
 
@@ -168,7 +168,7 @@ class RejectClaim(CommandFields):
     reason: str = _Text
 
 
-class PartyIn(BaseModel):
+class PartyIn(Wire):
     organisation_id: UUID
     name: str = _Text
     inn: str = Field(pattern=r"^[0-9]{10}([0-9]{2})?$")
@@ -194,7 +194,7 @@ class FileAppeal(CommandFields):
     statement: str = Field(min_length=1, max_length=5000)
 
 
-class ScoreIn(BaseModel):
+class ScoreIn(Wire):
     primary: int = Field(ge=0, le=1000)
     test: int | None = Field(default=None, ge=0, le=100)
     mark: int | None = Field(default=None, ge=2, le=5)
@@ -208,7 +208,7 @@ class DecideAppeal(CommandFields):
     reserve_exam_id: UUID | None = None
 
 
-class DeficiencyIn(BaseModel):
+class DeficiencyIn(Wire):
     deficiency_id: UUID
     category: DeficiencyCategory
     description: str = _Text

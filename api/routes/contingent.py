@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api import commands, scopes
 from api.access import Action, Scope, authorise, authorise_lazily
-from api.deps import CommandDep, PrincipalDep, ServicesDep
+from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
 from api.schemas import CommandResult, Problem
 from api.schemas_commands import (
     CorrectMark,
@@ -63,7 +63,7 @@ def register_learner(body: RegisterLearner, services: ServicesDep, caller: Princ
 
 @router.post("/learners/{learner_id}/enrolments", status_code=201, summary="Enrol a learner")
 def enrol(learner_id: UUID, body: Enrol, services: ServicesDep, caller: PrincipalDep,
-          headers: CommandDep) -> CommandResult:
+          headers: VersionedDep) -> CommandResult:
     authorise_lazily(caller, Action.WRITE_LEARNER,
                      lambda: [scopes.organisation(services, body.organisation_id)],
                      f"organisation {body.organisation_id}")
@@ -77,7 +77,7 @@ def enrol(learner_id: UUID, body: Enrol, services: ServicesDep, caller: Principa
 @router.post("/learners/{learner_id}/transfers-within", status_code=201,
              summary="Transfer a learner to another class of the same organisation")
 def transfer_within(learner_id: UUID, body: TransferWithin, services: ServicesDep,
-                    caller: PrincipalDep, headers: CommandDep) -> CommandResult:
+                    caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     return commands.run(services, caller, headers, body, lambda c: services.learners
                         .transfer_within(c, learner_id, enrolment_id=body.enrolment_id,
@@ -91,7 +91,7 @@ def transfer_within(learner_id: UUID, body: TransferWithin, services: ServicesDe
 @router.post("/learners/{learner_id}/transfers-between", status_code=201,
              summary="Transfer a learner to another organisation")
 def transfer_between(learner_id: UUID, body: TransferBetween, services: ServicesDep,
-                     caller: PrincipalDep, headers: CommandDep) -> CommandResult:
+                     caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     expel_basis = commands.basis(body.expel_basis)
     assert expel_basis is not None
@@ -108,7 +108,7 @@ def transfer_between(learner_id: UUID, body: TransferBetween, services: Services
 
 @router.post("/learners/{learner_id}/leavings", status_code=201, summary="A learner leaves")
 def leave(learner_id: UUID, body: Leave, services: ServicesDep, caller: PrincipalDep,
-          headers: CommandDep) -> CommandResult:
+          headers: VersionedDep) -> CommandResult:
     _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     document = None if body.document is None else EducationDocument(
         body.document.kind, body.document.series, body.document.number,

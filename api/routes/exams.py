@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api import commands, scopes
 from api.access import Action, authorise, authorise_lazily
-from api.deps import CommandDep, PrincipalDep, ServicesDep
+from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import DecideAppeal, FileAppeal, RecordProtocolEntry
@@ -28,7 +28,7 @@ def file_appeal(body: FileAppeal, services: ServicesDep, caller: PrincipalDep,
 
 @router.post("/appeals/{appeal_id}/decision", status_code=201, summary="Decide an appeal")
 def decide_appeal(appeal_id: UUID, body: DecideAppeal, services: ServicesDep,
-                  caller: PrincipalDep, headers: CommandDep) -> CommandResult:
+                  caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     authorise(caller, Action.WRITE_APPEAL)
     score = None if body.revised_score is None else ExamScore(
         body.revised_score.primary, body.revised_score.test, body.revised_score.mark)
@@ -40,7 +40,7 @@ def decide_appeal(appeal_id: UUID, body: DecideAppeal, services: ServicesDep,
 @router.post("/protocols/{protocol_id}/entries", status_code=201,
              summary="Record an organisation's result in an acceptance protocol")
 def record_protocol_entry(protocol_id: UUID, body: RecordProtocolEntry, services: ServicesDep,
-                          caller: PrincipalDep, headers: CommandDep) -> CommandResult:
+                          caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     authorise_lazily(caller, Action.WRITE_PROTOCOL,
                      lambda: [scopes.protocol(services, protocol_id)], f"protocol {protocol_id}")
     entry = ProtocolEntry(

@@ -77,11 +77,13 @@ def feed_page(rt: RuntimeDep, caller: PrincipalDep,
               after: Annotated[int, Query(ge=0)] = 0,
               limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
               wait: Annotated[float, Query(ge=0, le=30, description="long-poll: wait up to "
-                                                                    "this many seconds")] = 0,
+                                                                    "this many seconds (at most "
+                                                                    "the server's limit)")] = 0,
               projection: Projections = None) -> dict[str, Any]:
     require(caller, Action.READ_FEED)
     names = _projections(projection)
     changes = rt.feed.read(after, limit, names)
+    wait = min(wait, rt.settings.api_max_wait_seconds)
     if not changes and wait > 0 and rt.feed.wait(after, wait):
         changes = rt.feed.read(after, limit, names)
     return {"changes": [_out(c) for c in changes],

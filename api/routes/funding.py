@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api import commands, scopes
 from api.access import Action, Scope, authorise, authorise_lazily
-from api.deps import CommandDep, PrincipalDep, ServicesDep
+from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import (
@@ -69,7 +69,7 @@ def submit_claim(body: SubmitClaim, services: ServicesDep, caller: PrincipalDep,
 
 @router.post("/claims/{claim_id}/approval", status_code=201, summary="Approve a claim")
 def approve_claim(claim_id: UUID, services: ServicesDep, caller: PrincipalDep,
-                  headers: CommandDep, body: commands.EmptyCommand | None = None
+                  headers: VersionedDep, body: commands.EmptyCommand | None = None
                   ) -> CommandResult:
     authorise(caller, Action.DECIDE_CLAIM)
     return commands.run(services, caller, headers, body or commands.EmptyCommand(),
@@ -79,7 +79,7 @@ def approve_claim(claim_id: UUID, services: ServicesDep, caller: PrincipalDep,
 
 @router.post("/claims/{claim_id}/rejection", status_code=201, summary="Reject a claim")
 def reject_claim(claim_id: UUID, body: RejectClaim, services: ServicesDep,
-                 caller: PrincipalDep, headers: CommandDep) -> CommandResult:
+                 caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     authorise(caller, Action.DECIDE_CLAIM)
     return commands.run(services, caller, headers, body,
                         lambda c: services.funding_claims.reject(c, claim_id, body.reason),

@@ -100,7 +100,7 @@ def test_pages_follow_the_key_cursor_without_repeats(client: TestClient,
     assert ok(client.get("/organisations", params={"municipality": "Нигде"}))["items"] == []
 
 
-def test_min_position_beyond_the_ledger_is_a_503_problem(tmp_path: object) -> None:
+def test_min_position_beyond_the_ledger_is_a_409_problem(tmp_path: object) -> None:
     from pathlib import Path
 
     from api.app import create_app
@@ -112,7 +112,7 @@ def test_min_position_beyond_the_ledger_is_a_503_problem(tmp_path: object) -> No
     settings = make_settings(url).model_copy(update={"api_max_wait_seconds": 0.2})
     with TestClient(create_app(settings)) as client:
         response = client.get("/organisations", params={"min_position": 10_000})
-    assert response.status_code == 503
+    assert response.status_code == 409
     problem = response.json()
     assert problem["code"] == "projection_behind"
     assert "not yet at 10000" in problem["detail"]
