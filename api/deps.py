@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -16,20 +17,24 @@ from projections.storage import ProjectionStore
 _bearer = HTTPBearer(auto_error=False, description="a token from `letopis token issue`")
 
 
-def runtime(request: Request) -> Runtime:
+# The dependencies below are `async def` although they do not await: they are cheap and never
+# block, and a plain `def` dependency costs a hop to the thread pool on every request.
+
+
+async def runtime(request: Request) -> Runtime:
     value: Runtime = request.app.state.runtime
     return value
 
 
-def services(rt: Annotated[Runtime, Depends(runtime)]) -> Services:
+async def services(rt: Annotated[Runtime, Depends(runtime)]) -> Services:
     return rt.services
 
 
-def projection_store(rt: Annotated[Runtime, Depends(runtime)]) -> ProjectionStore:
+async def projection_store(rt: Annotated[Runtime, Depends(runtime)]) -> ProjectionStore:
     return rt.projections
 
 
-def principal(rt: Annotated[Runtime, Depends(runtime)],
+async def principal(rt: Annotated[Runtime, Depends(runtime)],
               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
               ) -> Principal:
     """The caller; anonymous (role `public`) without a token, 401 with a bad one."""
@@ -46,33 +51,35 @@ _IDEMPOTENCY_KEY = Header(max_length=200, description="a retry with the same key
                           "first response and writes nothing")
 
 
+@dataclass(frozen=True)
 class CommandHeaders:
-    """Idempotency-Key, shared by every command endpoint. If-Match is refused here: a command
-    that cannot honour it must not silently ignore it."""
+    """Idempotency-Key, and If-Match for commands on one stream whose version they check."""
 
-    def __init__(self, request: Request,
-                 idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None) -> None:
-        if "if-match" in request.headers:
-            raise BadPrecondition("this command does not take If-Match")
-        self.idempotency_key = idempotency_key
-        self.expected_version: int | None = None
+    idempotency_key: str | None
+    expected_version: int | None = None
 
 
-class VersionedCommandHeaders(CommandHeaders):
-    """Idempotency-Key and If-Match, for commands on one stream whose version they check."""
+async def command_headers(request: Request,
+                          idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
+                          ) -> CommandHeaders:
+    """If-Match is refused here: a command that cannot honour it must not silently ignore it."""
+    if "if-match" in request.headers:
+        raise BadPrecondition("this command does not take If-Match")
+    return CommandHeaders(idempotency_key)
 
-    def __init__(self, idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
-                 if_match: Annotated[str | None, Header(
-                     pattern=IF_MATCH, description="the stream version the command expects, "
-                     'e.g. "3"; 412 when the stream is at another')] = None) -> None:
-        self.idempotency_key = idempotency_key
-        self.expected_version = (None if if_match is None
-                                 else int(if_match.removeprefix("W/").strip('"')))
+
+async def versioned_headers(
+        idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
+        if_match: Annotated[str | None, Header(
+            pattern=IF_MATCH, description="the stream version the command expects, "
+            'e.g. "3"; 412 when the stream is at another')] = None) -> CommandHeaders:
+    return CommandHeaders(idempotency_key, None if if_match is None
+                          else int(if_match.removeprefix("W/").strip('"')))
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
 ServicesDep = Annotated[Services, Depends(services)]
 StoreDep = Annotated[ProjectionStore, Depends(projection_store)]
 PrincipalDep = Annotated[Principal, Depends(principal)]
-CommandDep = Annotated[CommandHeaders, Depends(CommandHeaders)]
-VersionedDep = Annotated[VersionedCommandHeaders, Depends(VersionedCommandHeaders)]
+CommandDep = Annotated[CommandHeaders, Depends(command_headers)]
+VersionedDep = Annotated[CommandHeaders, Depends(versioned_headers)]

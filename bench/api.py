@@ -92,7 +92,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def open_loop(base: str, headers: dict[str, str], learners: int, rate: int,
-                    seconds: float) -> tuple[list[float], int]:
+                    seconds: float) -> tuple[list[float], int, float]:
     """Requests due at a steady rate whether or not earlier ones finished (no coordinated
     omission); latency counts from the due time."""
     latencies: list[float] = []
@@ -114,7 +114,8 @@ async def open_loop(base: str, headers: dict[str, str], learners: int, rate: int
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             tasks.append(asyncio.create_task(one(due)))
         await asyncio.gather(*tasks)
-    return latencies, errors
+        elapsed = time.perf_counter() - started
+    return latencies, errors, elapsed
 
 
 async def closed_loop(base: str, headers: dict[str, str], learners: int, concurrency: int,
@@ -186,6 +187,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the region a previous run left in --schema")
     args = parser.parse_args()
 
     from api.auth import ApiRole, issue_token
@@ -193,16 +196,18 @@ def main() -> None:
     from projections.registry import PROJECTIONS
     from projections.runner import build_engine
 
-    with psycopg.connect(args.url, autocommit=True) as conn:
-        for s in (args.schema, f"{args.schema}_proj"):
-            conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
+    if not args.reuse:
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            for s in (args.schema, f"{args.schema}_proj"):
+                conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
     init_store(args.url, args.schema)
     recorder = open_store(args.url, args.schema)
     ledger = Ledger(recorder, system_clock)
     t0 = time.perf_counter()
-    events = generate(ledger, args.learners, args.marks)
+    events = recorder.count_events() if args.reuse else generate(ledger, args.learners,
+                                                                  args.marks)
     print(f"region: {args.learners} learners, {events} events, written in "
-          f"{time.perf_counter() - t0:.0f} s")
+          f"{time.perf_counter() - t0:.0f} s{' (reused)' if args.reuse else ''}")
     t0 = time.perf_counter()
     engine, close = build_engine(ledger, args.url, args.schema)
     for projection in PROJECTIONS.values():
@@ -231,9 +236,9 @@ def main() -> None:
                 pass
             time.sleep(0.1)
         rows = []
-        lat, errors = asyncio.run(open_loop(base, headers, args.learners, args.rate,
-                                            args.seconds))
-        rows.append((f"profile reads, open loop {args.rate}/s", len(lat) / args.seconds,
+        lat, errors, elapsed = asyncio.run(open_loop(base, headers, args.learners, args.rate,
+                                                     args.seconds))
+        rows.append((f"profile reads, open loop {args.rate}/s", len(lat) / elapsed,
                      _pct(lat, 50), _pct(lat, 99), errors))
         lat, errors, elapsed = asyncio.run(closed_loop(base, headers, args.learners,
                                                        args.concurrency, args.seconds, False))
