@@ -56,7 +56,7 @@ class PreconditionFailed(ApiError):
 
 
 class BadPrecondition(ApiError):
-    status, code, title = 400, "bad_if_match", "If-Match must be a stream version"
+    status, code, title = 400, "bad_if_match", "If-Match is not accepted here"
 
 
 class ProjectionBehind(ApiError):
