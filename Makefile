@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.claims --contracts 50000 --per-claim 500 --claims-per-tx 4
 	$(BIN)/python -m bench.live_lag --rate 1000 --seconds 20
 	$(BIN)/python -m bench.api --learners 100000 --rate 200 --seconds 20
+	$(BIN)/python -m bench.feed --events 200000 --rounds 3
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -121,6 +121,8 @@ class Engine:
         if generation is None:
             generation = self.active_generation(projection)
         state = self.store.state(projection.name, generation)
+        if state is None and live:
+            return 0  # swapped out by a rebuild just now: the next catch-up follows the new one
         assert state is not None
         position, processed, pages = state.position, 0, 0
         while max_pages is None or pages < max_pages:
@@ -129,9 +131,9 @@ class Engine:
                 break
             events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
                       if projection.reads(n.topic)]
-            rows = self._fold_page(projection, generation, events)
-            position = notifications[-1].id
             try:
+                rows = self._fold_page(projection, generation, events)
+                position = notifications[-1].id
                 self.store.write_page(projection.name, generation, rows.changes, position)
             except GenerationRetired:
                 if not live:
@@ -170,6 +172,8 @@ class Engine:
                     for key in keys_of(fold.key(event, rows)):
                         rows.put(fold.table, key, fold.apply(rows.get(fold.table, key), event),
                                  position)
+            except GenerationRetired:
+                raise  # not the fold's fault: the catch-up moves to the new generation
             except Exception as error:
                 self.store.mark_failed(projection.name, generation, position,
                                        f"{type(error).__name__}: {error}")

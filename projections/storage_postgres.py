@@ -68,9 +68,12 @@ class PostgresProjectionStore(ProjectionStore):
         wanted = list(keys)
         if not wanted:
             return {}
-        rows = self.conn.execute(
-            f"SELECT key, doc FROM {self._t(physical(name, table, generation))} "
-            f"WHERE key = ANY(%s)".encode(), (wanted,)).fetchall()
+        try:
+            rows = self.conn.execute(
+                f"SELECT key, doc FROM {self._t(physical(name, table, generation))} "
+                f"WHERE key = ANY(%s)".encode(), (wanted,)).fetchall()
+        except psycopg.errors.UndefinedTable as error:  # a rebuild dropped it meanwhile
+            raise GenerationRetired(name, generation) from error
         return {r[0]: r[1] for r in rows}
 
     def write_page(self, name: str, generation: int, changes: Changes, position: int) -> None:

@@ -76,8 +76,14 @@ class SQLiteProjectionStore(ProjectionStore):
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, doc in self.conn.execute(f"SELECT key, doc FROM {t} WHERE key IN ({marks})",
-                                              chunk):
+            try:
+                selected = self.conn.execute(f"SELECT key, doc FROM {t} WHERE key IN ({marks})",
+                                             chunk).fetchall()
+            except sqlite3.OperationalError as error:
+                if "no such table" in str(error):  # a rebuild dropped it meanwhile
+                    raise GenerationRetired(name, generation) from error
+                raise
+            for key, doc in selected:
                 found[key] = json.loads(doc)
         return found
 

@@ -3,6 +3,7 @@ with its page; a portal folding it holds the projections' tables, across rebuild
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -201,6 +202,8 @@ def test_writing_a_retired_generation_is_refused(ledger: Ledger, engine: Engine,
         close()
     with pytest.raises(GenerationRetired):
         engine.store.write_page("open_orgs", 1, {"open": {"k": ({"forged": True}, 1)}}, 99)
+    with pytest.raises(GenerationRetired):
+        engine.store.load("open_orgs", 1, "open", ["k"])
     write_history(ledger, 4, 2)
     engine.catch_up(OPEN_ORGS)  # a live catch-up follows the active generation
     feed = ChangeFeed(engine.store)
@@ -247,8 +250,13 @@ def test_wait_wakes_on_a_new_change_and_times_out_without_one(
         engine.active_generation(OPEN_ORGS)
         assert feed.head() == 0
         assert feed.wait(0, timeout=0.1) is False
+        woken: list[bool] = []
+        waiter = threading.Thread(target=lambda: woken.append(feed.wait(0, timeout=60)))
+        waiter.start()  # waiting before the change exists: LISTEN (PostgreSQL) or polling
         write_history(ledger, 1, 1)
         engine.catch_up(OPEN_ORGS)
+        waiter.join(timeout=90)
+        assert woken == [True]
         assert feed.wait(0, timeout=5) is True
         assert feed.read(0, 10, projections=[]) == []
         assert isinstance(feed.read(0, 10, projections=["open_orgs"])[0], Change)
