@@ -17,7 +17,7 @@ from tests.pg import drop_schema, fresh_schema
 
 
 def make_settings(url: str, schema: str = "letopis") -> Settings:
-    return Settings(database_url=url, database_schema=schema, api_max_wait_seconds=5.0,
+    return Settings(database_url=url, database_schema=schema, api_max_wait_seconds=30.0,
                     api_follow_projections=True)
 
 

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.auth import ApiRole
 from letopis.store import init_store
+from projections.registry import PROJECTIONS
 from tests.api.conftest import Tokens, make_settings
 from tests.api.world import BASIS, YEAR, World, build_world, ok, org_body
 
@@ -63,6 +64,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     operator = tokens(R.REGIONAL_OPERATOR)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         world = build_world(client, operator)
+        for name in PROJECTIONS:  # reads below expect the world in every read model
+            assert client.app.state.runtime.projections.wait_for(  # type: ignore[attr-defined]
+                name, world.position, 60)
         yield Env(client, world, tokens, operator)
 
 

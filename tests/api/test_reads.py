@@ -43,7 +43,8 @@ def test_someone_elses_learner_is_a_404_like_a_missing_one(
 def test_class_teacher_sees_own_class_only(client: TestClient, tokens: Tokens) -> None:
     world = build_world(client, tokens(ApiRole.REGIONAL_OPERATOR))
     teacher = tokens(ApiRole.CLASS_TEACHER, org=world.school, class_name="5А")
-    assert client.get(f"/learners/{world.learner}/profile", headers=teacher).status_code == 200
+    assert client.get(f"/learners/{world.learner}/profile", headers=teacher,
+                      params={"min_position": world.position}).status_code == 200
     assert client.get(f"/learners/{world.classmate}/profile",
                       headers=teacher).status_code == 404  # same school, class 5Б
     mark = {"subject": "Математика", "academic_year": YEAR, "mark_id": str(uuid4()),
