@@ -22,8 +22,9 @@ run: $(STAMP)
 	$(BIN)/letopis db init
 	$(BIN)/letopis demo generate --learners 200 --years 1 --seed 7
 	$(BIN)/letopis projections run
-	$(BIN)/letopis demo show --seed 7 --learner 0
-	@echo "(the HTTP API arrives with its issue; until then make run prints a learner's history)"
+	$(BIN)/letopis token demo --seed 7
+	@echo "serving the API on http://127.0.0.1:8000 (OpenAPI: /docs); Ctrl-C stops"
+	$(BIN)/letopis serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -43,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reconcile --lines 1000000 --claims 1000000
 	$(BIN)/python -m bench.verify --events 1000000 --append-events 4000 --writers 4 --repeat 3
 	$(BIN)/python -m bench.export --events 1000000
+	$(BIN)/python -m bench.api --learners 100000 --rate 200 --seconds 20
 	$(BIN)/python -m bench.feed --events 200000 --rounds 3
 
 clean:

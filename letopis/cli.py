@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_audit import register as register_audit
 
     register_audit(sub, _settings)
+    from letopis.cli_api import register as register_api
+
+    register_api(sub, _settings)
     return parser
 
 

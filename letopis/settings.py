@@ -44,3 +44,14 @@ class Settings(BaseSettings):
         default=10_000, ge=1,
         description="the sealer signs a checkpoint every this many sealed events",
     )
+    # HTTP API (api/): token signing, read-your-writes waits, projections kept live while serving.
+    api_token_secret: SecretStr = Field(
+        default=SecretStr("letopis-demo-secret-change-me-in-production"), min_length=32,
+        description="HS256 key signing the API's bearer tokens (at least 32 characters)",
+    )
+    api_token_issuer: str = Field(default="letopis", description="the tokens' `iss` claim")
+    api_max_wait_seconds: float = Field(default=5.0, ge=0, le=60,
+                                        description="longest `?min_position=` wait of a read")
+    api_follow_projections: bool = Field(
+        default=True, description="run the projection engine's follow loop inside the server",
+    )

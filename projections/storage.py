@@ -11,6 +11,7 @@ Change log:     `feed` (PostgreSQL) / `proj_feed` (SQLite), one entry per row ch
 
 from __future__ import annotations
 
+import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,8 @@ from projections.base import Projection, Row
 
 if TYPE_CHECKING:
     from projections.feed import Change
+
+_FIELD = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 PROJECTION_LOCK_KEY = 0x4C455052  # "LEPR": serialises projection DDL across processes
 # "LEPF": held from a logging page's first write to its commit, so feed sequences are taken
@@ -89,6 +92,12 @@ class ProjectionStore(ABC):
         """All rows of a table, by key: the live view, or a given generation's table."""
 
     @abstractmethod
+    def page(self, name: str, table: str, *, after: str | None, limit: int,
+             where: dict[str, str] | None = None) -> list[tuple[str, Row]]:
+        """Rows of a live table in key order, with keys greater than `after` (a keyed cursor,
+        never an offset), whose top-level text fields equal `where`'s values."""
+
+    @abstractmethod
     def read_changes(self, after: int, limit: int, projections: list[str] | None
                      ) -> list[Change]:
         """Change-log entries with sequence > `after`, in sequence order."""
@@ -116,6 +125,14 @@ class ProjectionStore(ABC):
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.02)
+
+
+def check_fields(where: dict[str, str] | None) -> dict[str, str]:
+    """Filter field names become JSON paths in SQL: keep them to a safe alphabet."""
+    for field in where or {}:
+        if not _FIELD.fullmatch(field):
+            raise ValueError(f"field {field!r} must match {_FIELD.pattern}")
+    return dict(where or {})
 
 
 def physical(name: str, table: str, generation: int) -> str:

@@ -16,6 +16,7 @@ from projections.storage import (
     GenerationRetired,
     ProjectionState,
     ProjectionStore,
+    check_fields,
     physical,
     state_from_row,
     view,
@@ -177,6 +178,15 @@ class PostgresProjectionStore(ProjectionStore):
         source = view(name, table) if generation is None else physical(name, table, generation)
         rows = self.conn.execute(
             f"SELECT key, doc FROM {self._t(source)} ORDER BY key".encode()).fetchall()
+        return [(r[0], dict(r[1])) for r in rows]
+
+    def page(self, name: str, table: str, *, after: str | None, limit: int,
+             where: dict[str, str] | None = None) -> list[tuple[str, Row]]:
+        fields = check_fields(where)
+        clauses = ["key > %s"] + [f"doc->>'{f}' = %s" for f in fields]
+        rows = self.conn.execute(
+            f"SELECT key, doc FROM {self._t(view(name, table))} WHERE {' AND '.join(clauses)} "
+            "ORDER BY key LIMIT %s".encode(), (after or "", *fields.values(), limit)).fetchall()
         return [(r[0], dict(r[1])) for r in rows]
 
     def read_changes(self, after: int, limit: int, projections: list[str] | None

@@ -15,6 +15,7 @@ from projections.storage import (
     GenerationRetired,
     ProjectionState,
     ProjectionStore,
+    check_fields,
     physical,
     state_from_row,
     view,
@@ -176,6 +177,15 @@ class SQLiteProjectionStore(ProjectionStore):
         source = view(name, table) if generation is None else physical(name, table, generation)
         rows = self.conn.execute(f"SELECT key, doc FROM {self._t(source)} "
                                  "ORDER BY key").fetchall()
+        return [(k, dict(json.loads(d))) for k, d in rows]
+
+    def page(self, name: str, table: str, *, after: str | None, limit: int,
+             where: dict[str, str] | None = None) -> list[tuple[str, Row]]:
+        fields = check_fields(where)
+        clauses = ["key > ?"] + [f"json_extract(doc, '$.{f}') = ?" for f in fields]
+        rows = self.conn.execute(
+            f"SELECT key, doc FROM {self._t(view(name, table))} WHERE {' AND '.join(clauses)} "
+            "ORDER BY key LIMIT ?", (after or "", *fields.values(), limit)).fetchall()
         return [(k, dict(json.loads(d))) for k, d in rows]
 
     def read_changes(self, after: int, limit: int, projections: list[str] | None

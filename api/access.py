@@ -1,0 +1,147 @@
+"""Who may do what: the one policy table, and the scope rule of each role.
+
+Two questions, in this order, for every request:
+1. May this role perform the action at all?  No → 401 for the public, 403 otherwise.
+2. Is the resource inside the caller's scope (municipality, organisation, class, provider,
+   own learner record)?  No → 404 with the same body a missing resource gets, so a caller
+   learns nothing about records that are not theirs.
+Every denial is logged with the actor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from uuid import UUID
+
+from api.auth import ApiRole, Principal
+from api.errors import Forbidden, ResourceNotFound, Unauthenticated
+
+log = logging.getLogger("letopis.api.access")
+
+R = ApiRole
+
+
+class Action(Enum):
+    REGISTER_ORGANISATION = "register_organisation"
+    WRITE_LEARNER = "write_learner"  # register, enrol, transfer, leave
+    WRITE_MARK = "write_mark"
+    ISSUE_CERTIFICATE = "issue_certificate"
+    REQUEST_CONTRACT = "request_contract"
+    SUBMIT_CLAIM = "submit_claim"
+    DECIDE_CLAIM = "decide_claim"  # approve, reject
+    RECORD_PAYMENT = "record_payment"
+    WRITE_APPEAL = "write_appeal"  # file, decide
+    WRITE_PROTOCOL = "write_protocol"
+    READ_LEARNER = "read_learner"  # learner history, digital profile
+    READ_FINANCE = "read_finance"
+    READ_COMMISSION = "read_commission"
+    READ_AUDIT = "read_audit"  # raw event history with envelopes
+    READ_FEED = "read_feed"
+    READ_PUBLIC = "read_public"
+
+
+_EVERYONE = frozenset(R)
+
+# The policy table. Roles scoped by claims (municipality, org, class, learner) are further
+# limited by `in_scope`; the others see the whole region for the actions listed here.
+POLICY: dict[Action, frozenset[ApiRole]] = {
+    Action.REGISTER_ORGANISATION: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.WRITE_LEARNER: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                     R.ORGANISATION_STAFF}),
+    Action.WRITE_MARK: frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF, R.CLASS_TEACHER}),
+    Action.ISSUE_CERTIFICATE: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.REQUEST_CONTRACT: frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}),
+    Action.SUBMIT_CLAIM: frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}),
+    Action.DECIDE_CLAIM: frozenset({R.REGIONAL_OPERATOR, R.FINANCE}),
+    Action.RECORD_PAYMENT: frozenset({R.REGIONAL_OPERATOR, R.FINANCE}),
+    Action.WRITE_APPEAL: frozenset({R.REGIONAL_OPERATOR}),
+    Action.WRITE_PROTOCOL: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.READ_LEARNER: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                    R.ORGANISATION_STAFF, R.CLASS_TEACHER, R.AUDITOR,
+                                    R.PARENT, R.LEARNER}),
+    Action.READ_FINANCE: frozenset({R.REGIONAL_OPERATOR, R.FINANCE, R.AUDITOR, R.PROVIDER,
+                                    R.MUNICIPAL_AUTHORITY}),
+    Action.READ_COMMISSION: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                       R.AUDITOR}),
+    Action.READ_AUDIT: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}),
+    Action.READ_FEED: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}),
+    Action.READ_PUBLIC: _EVERYONE,
+}
+
+# Roles that see the whole region for every action the table grants them.
+REGION_WIDE = frozenset({R.REGIONAL_OPERATOR, R.AUDITOR, R.FINANCE})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a resource sits: any field may be unknown (None)."""
+
+    organisation_id: UUID | None = None
+    municipality: str | None = None
+    class_name: str | None = None
+    provider_id: UUID | None = None
+    learner_id: UUID | None = None
+
+
+def in_scope(principal: Principal, scope: Scope) -> bool:
+    role = principal.role
+    if role in REGION_WIDE:
+        return True
+    if role is R.MUNICIPAL_AUTHORITY:
+        return scope.municipality is not None and scope.municipality == principal.municipality
+    if role is R.ORGANISATION_STAFF:
+        return (scope.organisation_id is not None
+                and scope.organisation_id == principal.organisation_id)
+    if role is R.CLASS_TEACHER:
+        return (scope.organisation_id is not None
+                and scope.organisation_id == principal.organisation_id
+                and scope.class_name == principal.class_name)
+    if role is R.PROVIDER:
+        return scope.provider_id is not None and scope.provider_id == principal.organisation_id
+    if role in (R.PARENT, R.LEARNER):
+        return scope.learner_id is not None and scope.learner_id == principal.learner_id
+    return False
+
+
+def needs_scope(principal: Principal) -> bool:
+    """Whether checking this caller requires knowing where the resource sits."""
+    return principal.role not in REGION_WIDE
+
+
+def require(principal: Principal, action: Action) -> None:
+    """Step 1: the role may perform the action at all."""
+    if principal.role in POLICY[action]:
+        return
+    log.warning("denied %s to %s: role not allowed", action.value, principal.describe())
+    if principal.role is R.PUBLIC:
+        raise Unauthenticated("this endpoint needs a bearer token",
+                              headers={"WWW-Authenticate": "Bearer"})
+    raise Forbidden(f"role {principal.role.value} may not {action.value.replace('_', ' ')}")
+
+
+def require_in_scope(principal: Principal, action: Action, scopes: Iterable[Scope],
+                     what: str) -> None:
+    """Step 2: some scope of the resource is the caller's; otherwise a 404 that leaks nothing."""
+    if not needs_scope(principal) or any(in_scope(principal, s) for s in scopes):
+        return
+    log.warning("denied %s on %s to %s: outside the caller's scope", action.value, what,
+                principal.describe())
+    raise ResourceNotFound(f"{what} is not in the ledger")
+
+
+def authorise(principal: Principal, action: Action, scopes: Iterable[Scope] = (),
+              what: str = "resource") -> None:
+    require(principal, action)
+    require_in_scope(principal, action, scopes, what)
+
+
+def authorise_lazily(principal: Principal, action: Action,
+                     resolve: Callable[[], Iterable[Scope]], what: str) -> None:
+    """Like `authorise`, resolving the resource's scopes only after the role passed, and only
+    for scoped roles (resolving may read the ledger, and may itself answer 404)."""
+    require(principal, action)
+    if needs_scope(principal):
+        require_in_scope(principal, action, resolve(), what)

@@ -1,0 +1,221 @@
+"""Request bodies of the command endpoints (wire formats; routes build domain values)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import ConfigDict, Field
+
+from api.schemas import BasisIn, CommandFields, Wire
+from domain.acceptance_values import AcceptanceResult, DeficiencyCategory
+from domain.appeal_values import AppealKind, Decision
+from domain.certificate_values import CertificateKind, ChargeKind
+from domain.gradebook_values import MarkKind, PeriodKind, Scale
+from domain.learner_values import EducationLevel, FormOfStudy, LeavingReason
+from domain.organisation import OrganisationKind
+
+_Text = Field(min_length=1, max_length=500)
+
+
+class RegisterOrganisation(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
+        "full_name": "Муниципальное общеобразовательное бюджетное учреждение «СОШ № 1»",
+        "short_name": "МОБУ СОШ № 1", "kind": "school", "inn": "7707083893",
+        "ogrn": "1027700132195", "municipality": "Оренбург",
+        "legal_address": "г. Оренбург, ул. Советская, 1",
+        "actual_address": "г. Оренбург, ул. Советская, 1"}]})
+
+    organisation_id: UUID
+    full_name: str = _Text
+    short_name: str = _Text
+    kind: OrganisationKind
+    inn: str = Field(pattern=r"^[0-9]{10}([0-9]{2})?$")
+    ogrn: str = Field(pattern=r"^[0-9]{13}([0-9]{2})?$")
+    municipality: str = _Text
+    legal_address: str = _Text
+    actual_address: str = _Text
+
+
+class RegisterLearner(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "learner_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11"}]})
+
+    learner_id: UUID
+
+
+class Enrol(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrolment_id": "b3b1…", "organisation_id": "3d5e…", "level": "basic_general",
+        "class_or_group": "5А", "academic_year": "2026/2027", "effective_on": "2026-09-01",
+        "basis": {"kind": "order", "number": "15-к", "dated": "2026-08-30"}}]})
+
+    enrolment_id: UUID
+    organisation_id: UUID
+    level: EducationLevel
+    class_or_group: str = Field(min_length=1, max_length=50)
+    academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{4}$", examples=["2026/2027"])
+    form_of_study: FormOfStudy = FormOfStudy.FULL_TIME
+
+
+class TransferWithin(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrolment_id": "b3b1…", "class_or_group": "5Б", "academic_year": "2026/2027",
+        "basis": {"kind": "order", "number": "21-к", "dated": "2026-10-01"}}]})
+
+    enrolment_id: UUID
+    class_or_group: str = Field(min_length=1, max_length=50)
+    academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{4}$")
+    promotion: bool = False
+
+
+class TransferBetween(CommandFields):
+    enrolment_id: UUID
+    destination_organisation_id: UUID
+    new_enrolment_id: UUID
+    level: EducationLevel
+    class_or_group: str = Field(min_length=1, max_length=50)
+    academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{4}$")
+    expel_basis: BasisIn
+    expelled_on: date
+    form_of_study: FormOfStudy = FormOfStudy.FULL_TIME
+
+
+class DocumentIn(Wire):
+    kind: str = Field(min_length=1, max_length=100)
+    series: str = Field(default="", max_length=50)
+    number: str = Field(min_length=1, max_length=50)
+    issued_on: date
+
+
+class Leave(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrolment_id": "b3b1…", "reason": "learner_or_parents_initiative",
+        "basis": {"kind": "order", "number": "40-к", "dated": "2027-01-10"}}]})
+
+    enrolment_id: UUID
+    reason: LeavingReason
+    document: DocumentIn | None = None
+
+
+class PeriodIn(Wire):
+    kind: PeriodKind
+    number: int = Field(ge=1, le=4)
+
+
+class RecordMark(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "subject": "Математика", "academic_year": "2026/2027", "mark_id": "9c0d…",
+        "kind": "current", "scale": "five_point", "value": "5", "lesson_on": "2026-09-14"}]})
+
+    subject: str = Field(min_length=1, max_length=100)
+    academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{4}$")
+    mark_id: UUID
+    kind: MarkKind
+    scale: Scale = Scale.FIVE_POINT
+    value: str = Field(min_length=1, max_length=20)
+    lesson_on: date | None = None
+    work_kind: str | None = Field(default=None, max_length=100)
+    period: PeriodIn | None = None
+
+
+class CorrectMark(CommandFields):
+    subject: str = Field(min_length=1, max_length=100)
+    academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{4}$")
+    mark_id: UUID
+    corrects_mark_id: UUID
+    scale: Scale = Scale.FIVE_POINT
+    value: str = Field(min_length=1, max_length=20)
+    reason: str = _Text
+
+
+class IssueCertificate(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "number": "5600000001", "learner_id": "6f1c…", "kind": "funding",
+        "municipality": "Оренбург", "year": 2026}]})
+
+    number: str = Field(min_length=1, max_length=20)
+    learner_id: UUID
+    kind: CertificateKind
+    municipality: str = _Text
+    year: int = Field(ge=2000, le=2100)
+
+
+class RequestContract(CommandFields):
+    contract_id: UUID
+    number: str = Field(min_length=1, max_length=20, description="the certificate's number")
+    programme_id: UUID
+    group_name: str = Field(min_length=1, max_length=100)
+    first_month: date
+    last_month: date
+
+
+class ClaimLineIn(Wire):
+    contract_id: UUID
+    delivered_bp: int = Field(ge=0, le=10_000, description="delivered share, basis points")
+
+
+class SubmitClaim(CommandFields):
+    kind: ChargeKind
+    payer_id: UUID
+    provider_id: UUID
+    month: date = Field(description="first day of the month claimed")
+    contracts: list[ClaimLineIn] = Field(min_length=1, max_length=1000)
+
+
+class RejectClaim(CommandFields):
+    reason: str = _Text
+
+
+class PartyIn(Wire):
+    organisation_id: UUID
+    name: str = _Text
+    inn: str = Field(pattern=r"^[0-9]{10}([0-9]{2})?$")
+    account_number: str = Field(min_length=1, max_length=34)
+
+
+class RecordPayment(CommandFields):
+    payment_id: UUID
+    claim_id: UUID
+    number: str = Field(min_length=1, max_length=50)
+    dated: date
+    amount: int = Field(gt=0, description="kopecks")
+    payer: PartyIn
+    payee: PartyIn
+    purpose: str = Field(default="", max_length=500)
+
+
+class FileAppeal(CommandFields):
+    appeal_id: UUID
+    participant_id: UUID
+    exam_id: UUID
+    kind: AppealKind
+    statement: str = Field(min_length=1, max_length=5000)
+
+
+class ScoreIn(Wire):
+    primary: int = Field(ge=0, le=1000)
+    test: int | None = Field(default=None, ge=0, le=100)
+    mark: int | None = Field(default=None, ge=2, le=5)
+
+
+class DecideAppeal(CommandFields):
+    decision: Decision
+    commission_id: UUID
+    deciders: list[UUID] = Field(min_length=1, max_length=100)
+    revised_score: ScoreIn | None = None
+    reserve_exam_id: UUID | None = None
+
+
+class DeficiencyIn(Wire):
+    deficiency_id: UUID
+    category: DeficiencyCategory
+    description: str = _Text
+    remedy_by: date
+
+
+class RecordProtocolEntry(CommandFields):
+    organisation_id: UUID
+    result: AcceptanceResult
+    deficiencies: list[DeficiencyIn] = Field(default_factory=list, max_length=100)

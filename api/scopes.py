@@ -1,0 +1,41 @@
+"""Where a resource sits, for the access checks of scoped roles (api/access.py).
+
+Resolved only when the caller's role is scoped; read from the aggregates, so a write is checked
+against the ledger's current state and not a read model that may lag.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from api.access import Scope
+from letopis.bootstrap import Services
+
+
+def organisation(services: Services, organisation_id: UUID) -> Scope:
+    details = services.organisations.get(organisation_id).details
+    return Scope(organisation_id=organisation_id, municipality=details.municipality,
+                 provider_id=organisation_id)
+
+
+def learner(services: Services, learner_id: UUID) -> list[Scope]:
+    """One scope per active placement (general and additional), and the learner's own."""
+    record = services.learners.get(learner_id)
+    placements = [p for p in (record.active_general, *record.active_additional.values())
+                  if p is not None]
+    scopes = [Scope(learner_id=learner_id)]
+    for placement in placements:
+        where = organisation(services, placement.organisation_id)
+        scopes.append(Scope(organisation_id=placement.organisation_id,
+                            municipality=where.municipality,
+                            class_name=placement.class_or_group, learner_id=learner_id))
+    return scopes
+
+
+def protocol(services: Services, protocol_id: UUID) -> Scope:
+    campaign = services.acceptance.campaign(services.acceptance.protocol(protocol_id).campaign_id)
+    return Scope(municipality=campaign.municipality)
+
+
+def programme_provider(services: Services, programme_id: UUID) -> Scope:
+    return Scope(provider_id=services.certificates.programme(programme_id).provider_id)
