@@ -18,10 +18,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The demo keeps its keys next to its store: a master key for learners' personal data and the
+# key that signs audit checkpoints (docs/privacy.md, docs/audit.md). Never do this in production.
+run: export LETOPIS_MASTER_KEY_FILE ?= var/keys/master.key
+run: export LETOPIS_AUDIT_SIGNING_KEY ?= var/keys/letopis-audit.key
 run: $(STAMP)
+	@mkdir -p var/keys
+	@test -f var/keys/master.key || $(BIN)/letopis personal-data generate-master-key --out var/keys/master.key
+	@test -f var/keys/letopis-audit.key || $(BIN)/letopis keys generate --out var/keys
 	$(BIN)/letopis db init
 	$(BIN)/letopis demo generate --learners 200 --years 1 --seed 7
 	$(BIN)/letopis projections run
+	$(BIN)/letopis seal
 	$(BIN)/letopis token demo --seed 7
 	@echo "serving the API on http://127.0.0.1:8000 (OpenAPI: /docs); Ctrl-C stops"
 	$(BIN)/letopis serve --host 127.0.0.1 --port 8000
