@@ -84,6 +84,9 @@ class Scope:
     class_name: str | None = None
     provider_id: UUID | None = None
     learner_id: UUID | None = None
+    # The class's teacher for the placement's year, as the staff register names them (None when
+    # the organisation keeps no register or has not assigned one).
+    class_teacher_id: UUID | None = None
 
 
 def in_scope(principal: Principal, scope: Scope) -> bool:
@@ -96,14 +99,25 @@ def in_scope(principal: Principal, scope: Scope) -> bool:
         return (scope.organisation_id is not None
                 and scope.organisation_id == principal.organisation_id)
     if role is R.CLASS_TEACHER:
-        return (scope.organisation_id is not None
-                and scope.organisation_id == principal.organisation_id
-                and scope.class_name == principal.class_name)
+        return _class_teacher_in_scope(principal, scope)
     if role is R.PROVIDER:
         return scope.provider_id is not None and scope.provider_id == principal.organisation_id
     if role in (R.PARENT, R.LEARNER):
         return scope.learner_id is not None and scope.learner_id == principal.learner_id
     return False
+
+
+def _class_teacher_in_scope(principal: Principal, scope: Scope) -> bool:
+    """Only the learners of the teacher's own class (Smolensk 493, 5.2). The staff register decides
+    whose class it is: where it names a class teacher, the caller must be that person (token
+    subject = the employee's person id); the token's `class` claim then cannot widen or move
+    the scope. Only for a class the register names no teacher for (an organisation that does
+    not keep its register in Letopis yet) does the operator-issued `class` claim stand."""
+    if scope.organisation_id is None or scope.organisation_id != principal.organisation_id:
+        return False
+    if scope.class_teacher_id is not None:
+        return str(scope.class_teacher_id) == principal.subject
+    return scope.class_name is not None and scope.class_name == principal.class_name
 
 
 def needs_scope(principal: Principal) -> bool:

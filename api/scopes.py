@@ -26,9 +26,15 @@ def learner(services: Services, learner_id: UUID) -> list[Scope]:
     scopes = [Scope(learner_id=learner_id)]
     for placement in placements:
         where = organisation(services, placement.organisation_id)
+        # The staff register (docs/staff.md), when it names this class's teacher for the year,
+        # is what the class-teacher rule goes by.
+        teacher = services.staff.class_teacher_of(placement.organisation_id,
+                                                  placement.class_or_group,
+                                                  placement.academic_year)
         scopes.append(Scope(organisation_id=placement.organisation_id,
                             municipality=where.municipality,
-                            class_name=placement.class_or_group, learner_id=learner_id))
+                            class_name=placement.class_or_group, learner_id=learner_id,
+                            class_teacher_id=teacher))
     return scopes
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.auth import ApiRole
+from api.auth import ApiRole, issue_token
+from domain.envelope import Actor, BasisDocument, Role
+from domain.staff_values import Position
+from letopis.ledger import CommandContext
 from tests.api.conftest import Tokens
 from tests.api.world import BASIS, YEAR, build_world, ok, org_body
 
@@ -133,3 +137,31 @@ def test_audit_history_as_of_a_recorded_time(client: TestClient, tokens: Tokens)
     assert before["recorded_later"] == 2
     assert client.get(f"/audit/learner/{world.school}",
                       headers=auditor).status_code == 404  # an organisation, not a learner
+
+
+def test_the_staff_register_decides_whose_class_it_is(client: TestClient, tokens: Tokens) -> None:
+    """Once the register names 5А's class teacher, only that person sees 5А, whatever class a
+    token claims; a class the register names nobody for still goes by the token's claim."""
+    world = build_world(client, tokens(ApiRole.REGIONAL_OPERATOR))
+    staff = client.app.state.runtime.services.staff  # type: ignore[attr-defined]
+    hr = CommandContext(actor=Actor("hr-1", Role.ADMINISTRATOR, world.school),
+                        command_id="hire-teacher", effective_on=date(2026, 8, 25),
+                        basis=BasisDocument(kind="order", number="45-лс",
+                                            dated=date(2026, 8, 25)))
+    teacher = uuid4()
+    staff.hire(hr, world.school, teacher, "Иванова Мария Петровна",
+               Position("учитель", ("Математика",)))
+    staff.assign_class_teacher(
+        CommandContext(actor=hr.actor, command_id="assign-5a", effective_on=hr.effective_on,
+                       basis=hr.basis), world.school, "5А", YEAR, teacher)
+
+    def sees(subject: str, class_name: str, learner: object) -> int:
+        token = issue_token(tokens.settings, subject=subject, role=ApiRole.CLASS_TEACHER,
+                            organisation_id=world.school, class_name=class_name)
+        return int(client.get(f"/learners/{learner}/profile",
+                              headers={"Authorization": f"Bearer {token}"},
+                              params={"min_position": world.position}).status_code)
+
+    assert sees(str(teacher), "5Б", world.learner) == 200  # the register: 5А is hers
+    assert sees("someone-else", "5А", world.learner) == 404  # a claim cannot take 5А over
+    assert sees("someone-else", "5Б", world.classmate) == 200  # 5Б: no teacher registered
