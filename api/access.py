@@ -41,6 +41,7 @@ class Action(Enum):
     READ_AUDIT = "read_audit"  # raw event history with envelopes
     READ_FEED = "read_feed"
     READ_PUBLIC = "read_public"
+    RECONCILE = "reconcile"  # upload a payment statement, get the report (records nothing)
 
 
 _EVERYONE = frozenset(R)
@@ -69,6 +70,7 @@ POLICY: dict[Action, frozenset[ApiRole]] = {
     Action.READ_AUDIT: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}),
     Action.READ_FEED: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}),
     Action.READ_PUBLIC: _EVERYONE,
+    Action.RECONCILE: frozenset({R.REGIONAL_OPERATOR, R.FINANCE, R.AUDITOR}),
 }
 
 # Roles that see the whole region for every action the table grants them.

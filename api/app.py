@@ -9,7 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import audit, contingent, exams, feed, funding, learners, public, registers
+from api.routes import (
+    audit,
+    contingent,
+    exams,
+    feed,
+    funding,
+    learners,
+    public,
+    reconciliation,
+    registers,
+)
 from api.runtime import Runtime, open_runtime
 from letopis.settings import Settings
 
@@ -40,6 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="Letopis API", version="1", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (contingent, funding, exams, learners, registers, public, audit, feed):
+    for module in (contingent, funding, exams, learners, registers, public, audit, feed,
+                   reconciliation):
         app.include_router(module.router)
     return app
