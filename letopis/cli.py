@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_projections import register as register_projections
 
     register_projections(sub, _settings)
+    from letopis.cli_import import register as register_import
+
+    register_import(sub, _settings)
     return parser
 
 

@@ -1,0 +1,57 @@
+"""SQLite bulk writes: the library recorder's insert, many commands per transaction.
+
+SQLite serialises writers, so rowids (positions) commit in order; no lock is needed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from letopis.bulk.format import strip_positions
+from letopis.bulk.target import Group, digest
+from letopis.store.sqlite import SQLiteRecorder
+
+
+class SQLiteTarget:
+    def __init__(self, recorder: SQLiteRecorder) -> None:
+        self.recorder = recorder
+
+    def heads(self, stream_ids: Sequence[UUID]) -> dict[UUID, int]:
+        heads: dict[UUID, int] = {}
+        for stream_id in stream_ids:
+            last = self.recorder.select_events(stream_id, desc=True, limit=1)
+            if last:
+                heads[stream_id] = last[0].originator_version
+        return heads
+
+    def recorded(self, command_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for command_id in command_ids:
+            with self.recorder.datastore.transaction(commit=False) as c:
+                c.execute("SELECT result FROM commands WHERE command_id = ?", (command_id,))
+                row = c.fetchone()
+            if row is None:
+                continue
+            positions: list[int] = json.loads(row[0]).get("positions", [])
+            events = []
+            for position in positions:
+                (n,) = self.recorder.select_notifications(position, 1, stop=position)
+                events.append((UUID(str(n.originator_id)), n.originator_version, n.topic, n.state))
+            found[command_id] = digest(strip_positions(row[0]), events)
+        return found
+
+    def write(self, groups: Sequence[Group]) -> None:
+        with self.recorder.datastore.transaction(commit=True) as c:
+            for group in groups:
+                events = [StoredEvent(originator_id=line.stream_id,
+                                      originator_version=line.version, topic=line.topic,
+                                      state=line.state) for line in group.lines]
+                self.recorder._insert_events(c, events, command_id=group.command_id,
+                                             command_result=group.result)
+
+    def close(self) -> None:
+        pass
