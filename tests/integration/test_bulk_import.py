@@ -11,11 +11,10 @@ import pytest
 
 from letopis.bootstrap import build_services
 from letopis.bulk.dump import dump
-from letopis.bulk.format import ImportRefused
 from letopis.bulk.importer import import_file, open_target
 from letopis.demo import DemoGenerator, DemoPlan, SettableClock
 from letopis.settings import Settings
-from letopis.store import LedgerRecorder, init_store, open_store
+from letopis.store import LedgerRecorder, init_store
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +57,8 @@ def test_import_into_an_empty_store_equals_the_source(
     for line in path.read_text().splitlines()[:50]:
         command_id = json.loads(line)["command_id"]
         copied, first = store.command_outcome(command_id), origin.command_outcome(command_id)
-        assert copied is not None and first is not None
+        assert copied is not None
+        assert first is not None
         assert (copied.streams, copied.data) == (first.streams, first.data)
 
 
