@@ -99,6 +99,7 @@ class Checker:
                                 f"{streams} do not match its events {last}")
         self.result.new_commands += 1
         self.result.new_events += len(group.lines)
+        self.target.stage(group)
 
     def _check_event(self, line: Any) -> None:
         n = line.number

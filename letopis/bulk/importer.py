@@ -1,4 +1,7 @@
-"""`letopis import`: check the whole file, then write it in batches (nothing before the check)."""
+"""`letopis import`: check the whole file, then write it in batches (nothing before the check).
+
+The check pass stages each new command with the target (a spool file); the write pass
+streams the spool, so the file is read once."""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from letopis.bulk.checks import Checked, Checker
+from letopis.bulk.checks import Checker
 from letopis.bulk.reader import read_groups
-from letopis.bulk.target import Group, Target
+from letopis.bulk.target import Target
 from letopis.clock import system_clock
 from letopis.ledger import Ledger
 from letopis.store import LedgerRecorder
@@ -60,26 +63,5 @@ def import_file(store: LedgerRecorder, target: Target, path: Path, *,
         read_groups(path, progress.checked))
     if progress.start_writing is not None:
         progress.start_writing(checked.new_events)
-    batches = 0
-    for batch in _batches(path, checked, batch_size):
-        target.write(batch)
-        batches += 1
-        if progress.written is not None:
-            progress.written(sum(len(g.lines) for g in batch))
+    batches = target.flush(batch_size, progress.written)
     return ImportReport(checked.new_commands, checked.new_events, len(checked.skip), batches)
-
-
-def _batches(path: Path, checked: Checked, size: int) -> Iterator[list[Group]]:
-    """New groups in file order, cut at command boundaries into batches of ~`size` events."""
-    batch: list[Group] = []
-    count = 0
-    for group in read_groups(path):
-        if group.command_id in checked.skip:
-            continue
-        batch.append(group)
-        count += len(group.lines)
-        if count >= size:
-            yield batch
-            batch, count = [], 0
-    if batch:
-        yield batch

@@ -8,12 +8,13 @@ certified-gap reading (docs/architecture.md) sees every imported event once, in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from uuid import UUID
 
 import psycopg
 
 from letopis.bulk.format import strip_positions
+from letopis.bulk.pg_copy import Spool, command_rows
 from letopis.bulk.target import Group, digest
 from letopis.store.notifier import NOTIFY_CHANNEL
 from letopis.store.postgres_schema import ALLOCATION_LOCK_KEY
@@ -22,6 +23,7 @@ from letopis.store.postgres_schema import ALLOCATION_LOCK_KEY
 class PostgresTarget:
     def __init__(self, conninfo: str, schema: str) -> None:
         self.conn = psycopg.connect(conninfo, autocommit=True)
+        self.spool = Spool()
         s = f'"{schema}"'
         self._s = s
         self._take = (
@@ -59,8 +61,20 @@ class PostgresTarget:
             entry[1].append((stream_id, int(version), topic, bytes(state)))
         return {cid: digest(result, events) for cid, (result, events) in found.items()}
 
-    def write(self, groups: Sequence[Group]) -> None:
-        count = sum(len(g.lines) for g in groups)
+    def stage(self, group: Group) -> None:
+        self.spool.add(group)
+
+    def flush(self, batch_size: int, written: Callable[[int], None] | None) -> int:
+        batches = 0
+        for batch in self.spool.batches(batch_size):
+            count = sum(n for n, _ in batch)
+            self._write(batch, count)
+            batches += 1
+            if written is not None:
+                written(count)
+        return batches
+
+    def _write(self, batch: list[tuple[int, bytes]], count: int) -> None:
         conn = self.conn
         try:
             with conn.transaction():
@@ -73,22 +87,11 @@ class PostgresTarget:
                 tx_id = int(row[0])
                 positions: list[int] = row[1]
                 cur = conn.cursor()
-                at = 0
                 with cur.copy(self._copy_events) as copy:
-                    copy.set_types(["int8", "int8", "uuid", "int8", "text", "bytea"])
-                    for group in groups:
-                        for line in group.lines:
-                            copy.write_row((positions[at], tx_id, line.stream_id, line.version,
-                                            line.topic, line.state))
-                            at += 1
-                at = 0
+                    for chunk in self.spool.event_rows(count, positions, tx_id):
+                        copy.write(chunk)
                 with cur.copy(self._copy_commands) as copy:
-                    copy.set_types(["text", "text", "int8[]"])
-                    for group in groups:
-                        n = len(group.lines)
-                        copy.write_row((group.command_id, group.result,
-                                        positions[at:at + n]))
-                        at += n
+                    copy.write(command_rows(batch, positions))
         except BaseException:
             # A failure may leave the session lock held: closing the session releases it.
             conn.close()
@@ -96,5 +99,5 @@ class PostgresTarget:
         conn.execute(f"NOTIFY {NOTIFY_CHANNEL}".encode())
 
     def close(self) -> None:
+        self.spool.close()
         self.conn.close()
-

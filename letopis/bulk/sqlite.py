@@ -6,7 +6,9 @@ SQLite serialises writers, so rowids (positions) commit in order; no lock is nee
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import pickle
+import tempfile
+from collections.abc import Callable, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -19,6 +21,7 @@ from letopis.store.sqlite import SQLiteRecorder
 class SQLiteTarget:
     def __init__(self, recorder: SQLiteRecorder) -> None:
         self.recorder = recorder
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
 
     def heads(self, stream_ids: Sequence[UUID]) -> dict[UUID, int]:
         heads: dict[UUID, int] = {}
@@ -44,7 +47,32 @@ class SQLiteTarget:
             found[command_id] = digest(strip_positions(row[0]), events)
         return found
 
-    def write(self, groups: Sequence[Group]) -> None:
+    def stage(self, group: Group) -> None:
+        pickle.dump(group, self.spool)
+
+    def flush(self, batch_size: int, written: Callable[[int], None] | None) -> int:
+        self.spool.seek(0)
+        batch: list[Group] = []
+        batches = 0
+        count = 0
+        while True:
+            try:
+                group: Group | None = pickle.load(self.spool)  # noqa: S301 - our own spool
+            except EOFError:
+                group = None
+            if group is not None:
+                batch.append(group)
+                count += len(group.lines)
+            if batch and (group is None or count >= batch_size):
+                self._write(batch)
+                batches += 1
+                if written is not None:
+                    written(count)
+                batch, count = [], 0
+            if group is None:
+                return batches
+
+    def _write(self, groups: Sequence[Group]) -> None:
         with self.recorder.datastore.transaction(commit=True) as c:
             for group in groups:
                 events = [StoredEvent(originator_id=line.stream_id,
@@ -54,4 +82,4 @@ class SQLiteTarget:
                                              command_result=group.result)
 
     def close(self) -> None:
-        pass
+        self.spool.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
@@ -36,8 +36,12 @@ class Target(Protocol):
     def recorded(self, command_ids: Sequence[str]) -> dict[str, str]:
         """For command ids already in the store: the digest of what they wrote."""
 
-    def write(self, groups: Sequence[Group]) -> None:
-        """Append the groups' events and commands in one transaction, in file order."""
+    def stage(self, group: Group) -> None:
+        """Keep a checked, new command for the write pass (nothing is written yet)."""
+
+    def flush(self, batch_size: int, written: Callable[[int], None] | None) -> int:
+        """Write the staged commands in file order, one transaction per batch of about
+        `batch_size` events (cut between commands); returns the number of batches."""
 
     def close(self) -> None:
         """Release connections."""
