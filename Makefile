@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.projections --events 1000000 --library-events 20000
 	$(BIN)/python -m bench.claims --contracts 50000 --per-claim 500 --claims-per-tx 4
 	$(BIN)/python -m bench.live_lag --rate 1000 --seconds 20
+	$(BIN)/python -m bench.bulk_import --events 200000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
