@@ -33,18 +33,22 @@ class SQLiteTarget:
 
     def recorded(self, command_ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for command_id in command_ids:
+        rows: list[tuple[str, str]] = []
+        for at in range(0, len(command_ids), 500):
+            chunk = list(command_ids[at:at + 500])
+            marks = ", ".join("?" * len(chunk))
             with self.recorder.datastore.transaction(commit=False) as c:
-                c.execute("SELECT result FROM commands WHERE command_id = ?", (command_id,))
-                row = c.fetchone()
-            if row is None:
-                continue
-            positions: list[int] = json.loads(row[0]).get("positions", [])
+                c.execute(f"SELECT command_id, result FROM commands "  # noqa: S608 - marks only
+                          f"WHERE command_id IN ({marks})", chunk)
+                rows += [(r[0], r[1]) for r in c.fetchall()]
+        for command_id, result in rows:
+            positions: list[int] = json.loads(result).get("positions", [])
             events = []
             for position in positions:
                 (n,) = self.recorder.select_notifications(position, 1, stop=position)
-                events.append((UUID(str(n.originator_id)), n.originator_version, n.topic, n.state))
-            found[command_id] = digest(strip_positions(row[0]), events)
+                events.append((UUID(str(n.originator_id)), n.originator_version, n.topic,
+                               n.state))
+            found[command_id] = digest(strip_positions(result), events)
         return found
 
     def stage(self, group: Group) -> None:
