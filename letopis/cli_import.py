@@ -69,12 +69,19 @@ def _progress(path: Path, *, quiet: bool) -> Iterator[Any]:
     checking = bar.add_task("checking", total=path.stat().st_size, rate="")
     writing: list[Any] = []
 
+    lines = [0]
+
     def checked(n: int) -> None:
         bar.advance(checking, n)
+        lines[0] += 1
+        if lines[0] % 1000 == 0:
+            speed = bar.tasks[checking].speed
+            bar.update(checking, rate=f"{speed / 1e6:,.1f} MB/s" if speed else "")
 
     def start(total: int) -> None:
         bar.update(checking, completed=path.stat().st_size)
-        writing.append(bar.add_task("writing ", total=max(total, 1), rate=""))
+        writing.append(bar.add_task("writing ", total=max(total, 1),
+                                    completed=0 if total else 1, rate=""))
 
     def written(n: int) -> None:
         task = writing[0]
