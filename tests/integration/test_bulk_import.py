@@ -72,3 +72,38 @@ def test_reimport_writes_nothing(source: tuple[LedgerRecorder, Path], store: Led
 
     assert (again.events, again.batches, again.skipped_commands) == (0, 0, first.commands)
     assert _events(store) == before
+
+
+def test_an_interrupted_import_resumes_by_running_it_again(
+        source: tuple[LedgerRecorder, Path], store: LedgerRecorder,
+        store_url: tuple[str, str], tmp_path: Path) -> None:
+    origin, path = source
+    lines = path.read_text().splitlines(keepends=True)
+    half = len(lines) // 2
+    while "command_result" not in json.loads(lines[half]):
+        half += 1  # batches end between commands
+    first = tmp_path / "first.ndjson"
+    first.write_text("".join(lines[:half]))
+    _import(store, *store_url, first)
+
+    # Streams already in the store are loaded and continued from their head.
+    report = _import(store, *store_url, path)
+
+    assert report.events == len(lines) - half
+    assert _events(store) == _events(origin)
+
+
+def test_cli_import_shows_progress_and_succeeds(
+        source: tuple[LedgerRecorder, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from letopis.cli import run
+
+    origin, path = source
+    url = f"sqlite:///{tmp_path / 'target.sqlite'}"
+    init_store(url)
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+
+    assert run(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "writing" in out
+    assert f"imported {origin.count_events()} events" in out
