@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.export --events 1000000
 	$(BIN)/python -m bench.api --learners 100000 --rate 200 --seconds 20
 	$(BIN)/python -m bench.feed --events 200000 --rounds 3
+	$(BIN)/python -m bench.bulk_import --events 200000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_api import register as register_api
 
     register_api(sub, _settings)
+    from letopis.cli_import import register as register_import
+
+    register_import(sub, _settings)
     return parser
 
 

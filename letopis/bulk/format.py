@@ -1,0 +1,82 @@
+"""The NDJSON line format shared by `letopis dump-events` and `letopis import`.
+
+One line = one stored event with its envelope as the store keeps it:
+
+    {"command_id": "...", "command_result": "{...}", "stream_id": "<uuid>", "version": 3,
+     "topic": "domain.learner:Learner.Enrolled", "state": "<the stored state, JSON text>"}
+
+Consecutive lines with the same `command_id` are one command (one group); the first line of a
+group carries `command_result` (the JSON text the ledger stored for the command, without
+positions), later lines of the group may omit it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported; nothing was written."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int
+    command_id: str
+    command_result: str | None
+    stream_id: UUID
+    version: int
+    topic: str
+    state: bytes
+
+
+def parse_line(number: int, text: str | bytes) -> Line:
+    """One NDJSON line, checked for shape; raises ImportRefused naming the line."""
+    try:
+        raw: Any = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(number, f"not JSON ({error.msg})") from None
+    except ValueError:
+        raise ImportRefused(number, "not UTF-8 JSON") from None
+    if not isinstance(raw, dict):
+        raise ImportRefused(number, "expected a JSON object")
+    for name, kind in (("command_id", str), ("stream_id", str), ("topic", str),
+                       ("state", str), ("version", int)):
+        value = raw.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool) or value == "":
+            raise ImportRefused(number, f"field {name!r} missing or not a {kind.__name__}")
+    result = raw.get("command_result")
+    if result is not None and not isinstance(result, str):
+        raise ImportRefused(number, "field 'command_result' must be JSON text")
+    try:
+        stream_id = UUID(raw["stream_id"])
+    except ValueError:
+        raise ImportRefused(number, f"stream_id {raw['stream_id']!r} is not a UUID") from None
+    if raw["version"] < 1:
+        raise ImportRefused(number, f"version {raw['version']} is below 1")
+    return Line(number, raw["command_id"], result, stream_id, raw["version"], raw["topic"],
+                raw["state"].encode())
+
+
+def format_line(command_id: str, command_result: str | None, stream_id: UUID, version: int,
+                topic: str, state: bytes) -> str:
+    line: dict[str, Any] = {"command_id": command_id}
+    if command_result is not None:
+        line["command_result"] = command_result
+    line.update(stream_id=str(stream_id), version=version, topic=topic,
+                state=state.decode())
+    return json.dumps(line, separators=(",", ":"))
+
+
+def strip_positions(result: str) -> str:
+    """The command result as the ledger sent it (SQLite keeps positions inside it)."""
+    stored = json.loads(result)
+    stored.pop("positions", None)
+    return json.dumps(stored, sort_keys=True)

@@ -1,0 +1,67 @@
+"""`letopis import`: check the whole file, then write it in batches (nothing before the check).
+
+The check pass stages each new command with the target (a spool file); the write pass
+streams the spool, so the file is read once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from letopis.bulk.checks import Checker
+from letopis.bulk.reader import read_groups
+from letopis.bulk.target import Target
+from letopis.clock import system_clock
+from letopis.ledger import Ledger
+from letopis.store import LedgerRecorder
+
+DEFAULT_BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Callbacks for a progress display: bytes checked, then events written."""
+
+    checked: Callable[[int], None] | None = None
+    start_writing: Callable[[int], None] | None = None
+    written: Callable[[int], None] | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    commands: int
+    events: int
+    skipped_commands: int
+    batches: int
+
+
+@contextmanager
+def open_target(store: LedgerRecorder, url: str, schema: str) -> Iterator[Target]:
+    from letopis.store.sqlite import SQLiteRecorder
+
+    target: Target
+    if isinstance(store, SQLiteRecorder):
+        from letopis.bulk.sqlite import SQLiteTarget
+
+        target = SQLiteTarget(store)
+    else:
+        from letopis.bulk.postgres import PostgresTarget
+
+        target = PostgresTarget(url, schema)
+    try:
+        yield target
+    finally:
+        target.close()
+
+
+def import_file(store: LedgerRecorder, target: Target, path: Path, *,
+                batch_size: int = DEFAULT_BATCH, progress: Progress = Progress()) -> ImportReport:
+    """Import `path` into the store; raises ImportRefused (nothing written) on a bad file."""
+    checked = Checker(Ledger(store, system_clock), target).check(
+        read_groups(path, progress.checked))
+    if progress.start_writing is not None:
+        progress.start_writing(checked.new_events)
+    batches = target.flush(batch_size, progress.written)
+    return ImportReport(checked.new_commands, checked.new_events, len(checked.skip), batches)
