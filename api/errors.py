@@ -51,20 +51,12 @@ class ResourceNotFound(ApiError):
     status, code, title = 404, "not_found", "Not found"
 
 
-class PreconditionFailed(ApiError):
-    status, code, title = 412, "version_mismatch", "The stream is not at the expected version"
-
-
 class BadPrecondition(ApiError):
     status, code, title = 400, "bad_if_match", "If-Match is not accepted here"
 
 
 class ProjectionBehind(ApiError):
     status, code, title = 409, "projection_behind", "The read model has not caught up yet"
-
-
-class FeedUnavailable(ApiError):
-    status, code, title = 503, "feed_unavailable", "The change feed is not available"
 
 
 @dataclass(frozen=True)
