@@ -45,3 +45,20 @@ def protocol(services: Services, protocol_id: UUID) -> Scope:
 
 def programme_provider(services: Services, programme_id: UUID) -> Scope:
     return Scope(provider_id=services.certificates.programme(programme_id).provider_id)
+
+
+def certificate(services: Services, number: str) -> Scope:
+    return Scope(municipality=services.certificates.certificate(number).municipality)
+
+
+def contract_provider(services: Services, contract_id: UUID) -> Scope:
+    return Scope(provider_id=services.certificates.contract(contract_id).provider_id)
+
+
+def commission(services: Services, commission_id: UUID) -> Scope:
+    """A commission serves an area: a municipality (acceptance) or the region (appeals)."""
+    return Scope(municipality=services.commissions.get(commission_id).area)
+
+
+def campaign(services: Services, campaign_id: UUID) -> Scope:
+    return Scope(municipality=services.acceptance.campaign(campaign_id).municipality)
