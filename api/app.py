@@ -10,8 +10,12 @@ from fastapi import FastAPI
 
 from api import errors
 from api.routes import (
+    acceptance,
     audit,
+    certificates,
+    commissions,
     contingent,
+    contracts,
     exams,
     feed,
     funding,
@@ -19,6 +23,7 @@ from api.routes import (
     public,
     reconciliation,
     registers,
+    registry,
 )
 from api.runtime import Runtime, open_runtime
 from letopis.settings import Settings
@@ -50,7 +55,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="Letopis API", version="1", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (contingent, funding, exams, learners, registers, public, audit, feed,
-                   reconciliation):
+    for module in (contingent, registry, funding, certificates, contracts, exams, commissions,
+                   acceptance, learners, registers, public, audit, feed, reconciliation):
         app.include_router(module.router)
     return app
