@@ -18,6 +18,7 @@ from uuid import UUID
 
 from api.auth import ApiRole, Principal
 from api.errors import Forbidden, ResourceNotFound, Unauthenticated
+from domain.errors import NotFound
 
 log = logging.getLogger("letopis.api.access")
 
@@ -175,7 +176,12 @@ def authorise(principal: Principal, action: Action, scopes: Iterable[Scope] = ()
 def authorise_lazily(principal: Principal, action: Action,
                      resolve: Callable[[], Iterable[Scope]], what: str) -> None:
     """Like `authorise`, resolving the resource's scopes only after the role passed, and only
-    for scoped roles (resolving may read the ledger, and may itself answer 404)."""
+    for scoped roles. A resource that is missing answers a scoped caller exactly as one outside
+    its scope does (a domain code such as `contract_not_found` would tell the two apart)."""
     require(principal, action)
     if needs_scope(principal):
-        require_in_scope(principal, action, resolve(), what)
+        try:
+            scopes = list(resolve())
+        except NotFound:
+            raise ResourceNotFound(f"{what} is not in the ledger") from None
+        require_in_scope(principal, action, scopes, what)

@@ -200,10 +200,15 @@ def test_another_provider_s_contract_is_a_404(funding: Funding) -> None:
     contract = funding.contract(funding.certificate(), confirm=False, activate=False)
     stranger = headers(client, ApiRole.PROVIDER, org=uuid4())
     unknown = refused(client, f"/contracts/{uuid4()}/confirmation", None, stranger, 404,
-                      "contract_not_found")
+                      "not_found")
     theirs = refused(client, f"/contracts/{contract}/confirmation", None, stranger, 404,
                      "not_found")
-    assert theirs["status"] == unknown["status"]
+    # The same body but for the id in it: nothing tells "not yours" from "not there".
+    assert theirs["title"] == unknown["title"]
+    assert theirs["detail"].replace(contract, "?") == unknown["detail"].replace(
+        unknown["instance"].split("/")[2], "?")
+    refused(client, f"/contracts/{uuid4()}/confirmation", None, funding.operator, 404,
+            "contract_not_found")  # a region-wide role gets the domain's code
 
 
 def _claim(funding: Funding, contracts: list[str], month: str = "2026-09-01",
