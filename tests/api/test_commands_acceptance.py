@@ -54,7 +54,7 @@ def _commission(chair: dict[str, str], members: list[dict[str, str]],
 @pytest.fixture
 def acceptance(client: TestClient) -> Acceptance:
     caller = headers(client, ApiRole.MUNICIPAL_AUTHORITY, municipality="Оренбург")
-    schools = []
+    schools: list[str] = []
     for n in range(3):
         school = uuid4()
         ok(client.post("/organisations", json=org_body(school, "Оренбург", f"СОШ {n}"),
@@ -158,11 +158,11 @@ def test_protocol_signed_then_remedies(acceptance: Acceptance) -> None:
         {**caller, "If-Match": '"2"'}, "sign_acceptance_protocol")
     assert {s["stream_id"] for s in result["streams"]} == {protocol, acceptance.campaign}
     remedies = f"/acceptance-campaigns/{acceptance.campaign}/remedies"
+    remedy = {"deficiency_id": FIRE, "remedied_on": "2026-08-15",
+              "evidence": "акт проверки АПС № 17"}
     body = {"remedy_protocol_id": str(uuid4()), "organisation_id": acceptance.schools[0],
-            "remedies": [{"deficiency_id": FIRE, "remedied_on": "2026-08-15",
-                          "evidence": "акт проверки АПС № 17"}], "effective_on": "2026-08-15"}
-    refused(client, remedies, {**body, "remedies": [{**body["remedies"][0],
-                                                     "deficiency_id": str(uuid4())}]},
+            "remedies": [remedy], "effective_on": "2026-08-15"}
+    refused(client, remedies, {**body, "remedies": [{**remedy, "deficiency_id": str(uuid4())}]},
             caller, 404, "deficiency_not_found")
     refused(client, remedies, {**body, "remedies": []}, caller, 422, "validation_failed")
     written(client, remedies, body, caller, "confirm_remedies")

@@ -111,7 +111,8 @@ def test_another_municipality_s_organisation_is_a_404_for_a_municipal_authority(
     written(client, f"/organisations/{own}/licences", LICENCE, orenburg)
 
 
-def test_if_match_on_an_organisation(client: TestClient) -> None:
+def test_if_match_on_an_organisation(any_client: TestClient) -> None:
+    client = any_client
     organisation = _org(client)
     refused(client, f"/organisations/{organisation}/licences", LICENCE,
             {**operator(client), "If-Match": '"2"'}, 412, "version_mismatch")
@@ -120,7 +121,8 @@ def test_if_match_on_an_organisation(client: TestClient) -> None:
 
 
 def test_a_retried_command_returns_the_first_response_and_writes_nothing(
-        client: TestClient) -> None:
+        any_client: TestClient) -> None:
+    client = any_client
     organisation = _org(client)
     caller = {**operator(client), "Idempotency-Key": "licence-1"}
     first = written(client, f"/organisations/{organisation}/licences", LICENCE, caller)
