@@ -66,9 +66,9 @@ def acceptance(client: TestClient) -> Acceptance:
     campaign = written(client, "/acceptance-campaigns", {
         "municipality": "Оренбург", "academic_year": YEAR, "effective_on": "2026-06-01",
         "basis": ORDER}, caller, "open_acceptance_campaign")["streams"][0]["stream_id"]
-    for n, school in enumerate(schools[:2]):
+    for n, planned in enumerate(schools[:2]):
         written(client, f"/acceptance-campaigns/{campaign}/plan", {
-            "organisation_id": school, "planned_on": f"2026-08-{10 + n}",
+            "organisation_id": planned, "planned_on": f"2026-08-{10 + n}",
             "commission_id": body["commission_id"], "founder": "УО г. Оренбурга",
             "head": "директор", "effective_on": "2026-06-01"}, caller, "plan_acceptance")
     return Acceptance(client, caller, str(body["commission_id"]), chair, member,
