@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api import commands, scopes
-from api.access import Action, Scope, authorise, authorise_lazily
+from api.access import Action, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
@@ -32,7 +32,7 @@ def _commission_allowed(services: Services, caller: PrincipalDep, commission_id:
 @router.post("/commissions", status_code=201, summary="Form a commission with its chair")
 def form_commission(body: FormCommission, services: ServicesDep, caller: PrincipalDep,
                     headers: CommandDep) -> CommandResult:
-    authorise(caller, Action.WRITE_COMMISSION, [Scope(municipality=body.area)],
+    authorise(caller, Action.WRITE_COMMISSION, [scopes.commission_area(body.purpose, body.area)],
               f"area {body.area}")
     return commands.run(services, caller, headers, body, lambda c: services.commissions.form(
         c, body.commission_id, body.purpose, body.name, body.area, _member(body.chair),

@@ -103,6 +103,9 @@ def test_commission_refusals(acceptance: Acceptance) -> None:
     # Another municipality's commission: forming or changing one is a 404, as for a missing one.
     refused(client, "/commissions", _commission(acceptance.chair, [], area="Орск"), caller,
             404, "not_found")
+    # The ГИА appeal commission is the region's, not a municipality's.
+    refused(client, "/commissions", {**_commission(acceptance.chair, []),
+                                      "purpose": "gia_appeals"}, caller, 404, "not_found")
     orsk = headers(client, ApiRole.MUNICIPAL_AUTHORITY, municipality="Орск")
     refused(client, f"/commissions/{acceptance.commission}/members",
             {"member": _member("x")}, orsk, 404, "not_found")
