@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.appeal import Appeal
+from domain.certificate import Certificate
 from domain.gradebook import Gradebook
 from domain.learner import Learner
 from domain.sealed import SealedText
@@ -31,6 +32,8 @@ SEALED_EVENT_TYPES: tuple[type[Any], ...] = (
     getattr(Appeal, "Filed"),  # noqa: B009
     getattr(Appeal, "NotAccepted"),  # noqa: B009
     getattr(Appeal, "HearingScheduled"),  # noqa: B009
+    getattr(Certificate, "Suspended"),  # noqa: B009
+    getattr(Certificate, "Closed"),  # noqa: B009
 )
 
 
