@@ -49,8 +49,8 @@ def export_subject(service: PersonalDataService, learner_id: UUID, actor: str) -
     }
 
 
-def free_texts(service: PersonalDataService, learner_id: UUID,
-               actor: str) -> list[dict[str, Any]]:
+def free_texts(service: PersonalDataService, learner_id: UUID, actor: str,
+               purpose: str = PURPOSE) -> list[dict[str, Any]]:
     """The learner's sealed free texts in global order, revealed (or "personal data
     destroyed"). A scan of the few event types that carry sealed text; the learner id is
     looked for in the stored bytes before an event is decoded."""
@@ -75,7 +75,7 @@ def free_texts(service: PersonalDataService, learner_id: UUID,
                     "version": event.originator_version,
                     "recorded_at": event.meta.recorded_at.isoformat(),
                     "field": sealed.field,
-                    "text": service.reveal(sealed, actor, PURPOSE),
+                    "text": service.reveal(sealed, actor, purpose),
                 })
         if len(page) < _PAGE:
             return found
