@@ -1,7 +1,8 @@
 """The learner contingent (контингент): enrolment, transfer, leaving and their corrections.
 
 A learner is known here only by a pseudonymous id: personal data lives apart (152-FZ), so no
-event of this stream carries any.
+event of this stream carries any in plaintext (a cancellation reason, which people may write
+names into, is sealed text under the learner's data key: domain/sealed.py).
 """
 
 # Event method parameters are the event's stored fields, used by the body or not.

@@ -1,7 +1,8 @@
 """Commands of the learner contingent: registration, enrolment, transfers, leaving, corrections.
 
 Personal data never enters the event stream: the personal-data service encrypts it with the
-learner's own data key into a separate record keyed by the pseudonymous id (docs/privacy.md).
+learner's own data key into a separate record keyed by the pseudonymous id, and seals free text
+(a cancellation reason) under the same key before the event is written (docs/privacy.md).
 """
 
 from __future__ import annotations
