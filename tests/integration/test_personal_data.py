@@ -28,8 +28,10 @@ from letopis.privacy.errors import (
 from letopis.privacy.export import export_subject
 from letopis.services.learners import LearnerService
 from replay.as_of import read_stream
+from replay.verify import verify
 from tests.conftest import TEST_MASTER_KEY, KeyedServices
 from tests.privacy_world import DPO, Region, ctx, dump, leaked
+from tests.tamper import KEY, audit_of, seal_store
 
 LEARNER, OTHER, UNKNOWN = UUID(int=100), UUID(int=101), UUID(int=999)
 PERSONAL = {
@@ -221,6 +223,8 @@ def test_a_cancellation_reason_naming_the_person_is_sealed_then_destroyed(
         region: Region, store_url: tuple[str, str]) -> None:
     reason = "wrong child: SNILS 112-233-445 95 belongs to Кузнецова Мария Петровна"
     region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2, reason=reason)
+    first_seal = seal_store(*store_url, every=2)  # a checkpoint over the sealed reason
+    assert first_seal.sealed == region.ledger.store.count_events()
     cancelled = read_stream(region.ledger, LEARNER)[-1]
     assert isinstance(cancelled.reason, SealedText)
     assert leaked(dump(*store_url), {"reason": reason, **PERSONAL}) == []
@@ -235,6 +239,10 @@ def test_a_cancellation_reason_naming_the_person_is_sealed_then_destroyed(
     after = export_subject(region.personal_data, LEARNER, "dpo-1")
     assert [t["text"] for t in after["free_texts"]] == [DESTROYED]
     assert leaked(json.dumps(after, ensure_ascii=False).encode(), {"reason": reason}) == []
+    # Sealed before destruction and after it: what was stored (the ciphertext) still verifies.
+    assert seal_store(*store_url, every=2).sealed > 0
+    result = verify(audit_of(*store_url), KEY.public_key())
+    assert (result.damage, result.unsealed) == (None, 0)
 
 
 def test_sealing_is_refused_once_destroyed_and_without_a_master_key(
