@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+import pytest
 from eventsourcing.persistence import StoredEvent
 
 from domain.appeal import Appeal
 from domain.appeal_values import AppealStatus, Hearing
+from domain.certificate import Certificate
+from domain.certificate_values import CertificateStatus
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
 from domain.learner import Learner
@@ -28,6 +31,7 @@ from projections.learner_history import LEARNER_HISTORY
 from replay.as_of import read_stream
 from replay.report import build_report
 from tests.factories import REGISTRAR, TEACHER, make_meta
+from tests.funding_builders import funded
 from tests.learner_builders import LEARNER, SCHOOL, SECOND, enrolled
 from tests.projection_checks import strict_fold
 
@@ -113,6 +117,38 @@ NOT_ACCEPTED_V1_STATE = (
     b'urce_system":"letopis"}}}'
 )
 
+SUSPENDED_V1_STATE = (
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-09-01T08:00:00+00:00"},"reason":"'
+    b'\xd0\x9a\xd1\x83\xd0\xb7\xd0\xbd\xd0\xb5\xd1\x86\xd0\xbe\xd0\xb2\xd0\xb0 \xd0\x9c. \xd0'
+    b'\x9f.: \xd0\xb4\xd0\xbe\xd0\xba\xd1\x83\xd0\xbc\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8b \xd0\xbd'
+    b'\xd0\xb0 \xd0\xbf\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb5\xd1\x80\xd0\xba\xd0\xb5","meta":{"_type'
+    b'_":"letopis.Meta","_data_":{"recorded_at":{"_type_":"datetime_iso","_data_":"2026-09-01T0'
+    b'8:00:00+00:00"},"effective_on":{"_type_":"date_iso","_data_":"2026-09-01"},"actor":{"_typ'
+    b'e_":"letopis.Actor","_data_":{"user_id":"registrar-1","role":{"_type_":"letopis.Role","_d'
+    b'ata_":"registrar"},"organisation_id":null}},"command_id":"v1","basis":{"_type_":"letopis.'
+    b'BasisDocument","_data_":{"kind":"order","number":"15-\xd0\xba","dated":{"_type_":"date_is'
+    b'o","_data_":"2026-08-30"}}},"correlation_id":null,"causation_id":null,"source_system":"le'
+    b'topis"}}}'
+)
+
+CLOSED_V1_STATE = (
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-09-01T08:00:00+00:00"},"reason":"'
+    b'\xd0\x9a\xd1\x83\xd0\xb7\xd0\xbd\xd0\xb5\xd1\x86\xd0\xbe\xd0\xb2\xd0\xb0 \xd0\x9c. \xd0'
+    b'\x9f. \xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd0\xb5\xd1\x85\xd0\xb0\xd0\xbb\xd0\xb0","transfer'
+    b's":[{"_type_":"letopis.Transfer","_data_":{"transfer_id":{"_type_":"uuid_hex","_data_":"2'
+    b'b619669c90455499f529824140c6359"},"kind":{"_type_":"letopis.TransferKind","_data_":"expir'
+    b'y"},"debit":{"_type_":"letopis.Account","_data_":{"kind":{"_type_":"letopis.AccountKind",'
+    b'"_data_":"free"},"key":"2026"}},"credit":{"_type_":"letopis.Account","_data_":{"kind":{"_'
+    b'type_":"letopis.AccountKind","_data_":"expired"},"key":"2026"}},"amount":3000000,"referen'
+    b'ce":"unused 2026"}}],"meta":{"_type_":"letopis.Meta","_data_":{"recorded_at":{"_type_":"d'
+    b'atetime_iso","_data_":"2026-09-01T08:00:00+00:00"},"effective_on":{"_type_":"date_iso","_'
+    b'data_":"2026-09-01"},"actor":{"_type_":"letopis.Actor","_data_":{"user_id":"registrar-1",'
+    b'"role":{"_type_":"letopis.Role","_data_":"registrar"},"organisation_id":null}},"command_i'
+    b'd":"v1","basis":{"_type_":"letopis.BasisDocument","_data_":{"kind":"order","number":"15-'
+    b'\xd0\xba","dated":{"_type_":"date_iso","_data_":"2026-08-30"}}},"correlation_id":null,"ca'
+    b'usation_id":null,"source_system":"letopis"}}}'
+)
+
 
 def v1(stream_id: UUID, version: int, event: str, state: bytes) -> StoredEvent:
     return StoredEvent(originator_id=stream_id, originator_version=version, topic=event,
@@ -127,12 +163,13 @@ def store_v1_cancellation(ledger: Ledger, store: LedgerRecorder) -> None:
 
 def test_the_literals_are_version_1_states_with_plain_text() -> None:
     for state in (CANCELLED_V1_STATE, CORRECTED_V1_STATE, FILED_V1_STATE, HEARING_V1_STATE,
-                  NOT_ACCEPTED_V1_STATE):
+                  NOT_ACCEPTED_V1_STATE, SUSPENDED_V1_STATE, CLOSED_V1_STATE):
         assert b"class_version" not in state
         assert b"SealedText" not in state
     assert CANCEL_REASON.encode() in CANCELLED_V1_STATE
     for event in (Learner.EntryCancelled, Gradebook.MarkCorrected, Appeal.Filed,
-                  Appeal.HearingScheduled, Appeal.NotAccepted):
+                  Appeal.HearingScheduled, Appeal.NotAccepted, Certificate.Suspended,
+                  Certificate.Closed):
         assert event.class_version == 2
 
 
@@ -210,3 +247,22 @@ def test_a_stream_mixing_plain_and_sealed_reasons_reads_both_and_shreds_the_seal
     assert personal_data.reveal(reasons[1], "auditor-1", "audit") == DESTROYED
     # An old plain reason was never sealed: destruction cannot reach it (docs/privacy.md).
     assert personal_data.reveal(reasons[0], "auditor-1", "audit") == CANCEL_REASON
+
+
+@pytest.mark.parametrize(("topic", "state", "status", "reason"), [
+    ("Suspended", SUSPENDED_V1_STATE, CertificateStatus.SUSPENDED,
+     "Кузнецова М. П.: документы на проверке"),
+    ("Closed", CLOSED_V1_STATE, CertificateStatus.CLOSED, "Кузнецова М. П. переехала"),
+])
+def test_a_version_1_certificate_suspension_or_closure_reads_as_its_plain_reason(
+        ledger: Ledger, store: LedgerRecorder, topic: str, state: bytes,
+        status: CertificateStatus, reason: str) -> None:
+    certificate = funded()  # issued and funded (versions 1 and 2) by today's code
+    ledger.save(certificate)
+    store.insert_events([v1(certificate.id, 3, f"domain.certificate:Certificate.{topic}",
+                            state)])
+    event = read_stream(ledger, certificate.id)[-1]
+    assert type(event).__name__ == topic
+    assert event.reason == reason
+    assert ledger.load(Certificate, certificate.id, "certificate").status is status
+    assert store.select_events(certificate.id)[2].state == state
