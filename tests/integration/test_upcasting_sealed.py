@@ -7,6 +7,7 @@ The literals below are the states exactly as the version-1 code encoded them (no
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -14,7 +15,8 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from domain.appeal import Appeal
-from domain.appeal_values import AppealStatus, Hearing
+from domain.appeal_values import AppealStatus, Hearing, NotAcceptedReason
+from domain.calendar_ru import RUSSIA
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateStatus
 from domain.gradebook import Gradebook
@@ -25,11 +27,13 @@ from domain.sealed import DESTROYED, SealedText
 from letopis.ledger import CommandContext, Ledger
 from letopis.privacy import PersonalDataService
 from letopis.privacy.destruction import destroy
+from letopis.services.exams import ExamService
 from letopis.services.learners import LearnerService
 from letopis.store import LedgerRecorder
 from projections.learner_history import LEARNER_HISTORY
 from replay.as_of import read_stream
 from replay.report import build_report
+from tests.exam_builders import PARTICIPANT, published, with_result
 from tests.factories import REGISTRAR, TEACHER, make_meta
 from tests.funding_builders import funded
 from tests.learner_builders import LEARNER, SCHOOL, SECOND, enrolled
@@ -266,3 +270,22 @@ def test_a_version_1_certificate_suspension_or_closure_reads_as_its_plain_reason
     assert event.reason == reason
     assert ledger.load(Certificate, certificate.id, "certificate").status is status
     assert store.select_events(certificate.id)[2].state == state
+
+
+def test_a_version_1_appeal_gets_sealed_texts_for_the_participant_its_participation_names(
+        ledger: Ledger, store: LedgerRecorder, personal_data: PersonalDataService) -> None:
+    on = published(date(2026, 4, 30), exam_on=date(2026, 4, 10))
+    ledger.save(Learner.register(learner_id=PARTICIPANT, meta=make_meta()), on,
+                with_result(on))
+    store.insert_events([v1(APPEAL, 1, "domain.appeal:Appeal.Filed", FILED_V1_STATE)])
+    exams = ExamService(ledger, RUSSIA, personal_data)
+    clerk = CommandContext(actor=REGISTRAR, command_id="hearing", effective_on=date(2026, 5, 6))
+    exams.schedule_hearing(clerk, APPEAL, Hearing(datetime(2026, 5, 12, 10, tzinfo=UTC), None,
+                                                  "https://vks.example.ru/ak/301"))
+    exams.not_accept_appeal(dataclasses.replace(clerk, command_id="refuse"), APPEAL,
+                            NotAcceptedReason.OWN_BREACH, "Кузнецова нарушила порядок")
+    _, scheduled, refused = read_stream(ledger, APPEAL)
+    assert scheduled.hearing.venue.learner_id == PARTICIPANT
+    assert refused.explanation.learner_id == PARTICIPANT
+    assert personal_data.reveal(refused.explanation, "rcoi-1", "audit") == (
+        "Кузнецова нарушила порядок")
