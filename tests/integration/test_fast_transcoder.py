@@ -52,8 +52,9 @@ def demo_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, list[
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
     init_store(url)
     clock = SettableClock()
-    services = build_services(Settings(database_url=url,
-                                           master_key=TEST_MASTER_KEY.to_base64()), clock)
+    # With a master key: the demo's appeal statements are sealed (SealedText events).
+    settings = Settings(database_url=url, master_key=TEST_MASTER_KEY.to_base64())
+    services = build_services(settings, clock)
     DemoGenerator(services, clock, DemoPlan(learners=12, years=1, seed=3, weeks_of_marks=1)).run()
     notifications = services.ledger.store.select_notifications(1, 1_000_000)
     modules = {n.topic.split(":")[0] for n in notifications}

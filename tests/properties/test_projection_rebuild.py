@@ -144,6 +144,7 @@ class Runner:
 def test_live_equals_rebuild_equals_memory(kind: str, commands: list[tuple[object, ...]],
                                            page_size: int) -> None:
     with a_store(kind) as (url, schema):
+        # A master key: cancellation and correction reasons are sealed under it.
         services = build_services(Settings(database_url=url, database_schema=schema,
                                            master_key=TEST_MASTER_KEY.to_base64()),
                                   FixedClock(START))
