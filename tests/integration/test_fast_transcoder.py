@@ -58,7 +58,9 @@ def demo_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, list[
     DemoGenerator(services, clock, DemoPlan(learners=12, years=1, seed=3, weeks_of_marks=1)).run()
     notifications = services.ledger.store.select_notifications(1, 1_000_000)
     modules = {n.topic.split(":")[0] for n in notifications}
-    assert {"domain.certificate", "domain.claim", "domain.exam", "domain.gradebook"} <= modules
+    assert {"domain.certificate", "domain.claim", "domain.exam", "domain.gradebook",
+            "domain.appeal"} <= modules
+    assert any(b'"_type_":"letopis.SealedText"' in n.state for n in notifications)
     return services.ledger, [n.state for n in notifications]
 
 
