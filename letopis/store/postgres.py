@@ -66,6 +66,22 @@ class PostgresRecorder(LedgerRecorder):
             f"SELECT stream_id, version, topic, state FROM {s}.events "
             f"WHERE stream_id = ANY(%s) ORDER BY stream_id, version"
         ).encode()
+        self._select_from_snapshots = (
+            f"WITH ids AS (SELECT DISTINCT unnest(%s::uuid[]) AS id), "
+            f"snap AS (SELECT s.stream_id, s.version, s.topic, s.state FROM {s}.snapshots s "
+            f"JOIN ids ON s.stream_id = ids.id) "
+            f"SELECT stream_id, version, topic, state, true FROM snap UNION ALL "
+            f"SELECT e.stream_id, e.version, e.topic, e.state, false FROM {s}.events e "
+            f"JOIN ids ON e.stream_id = ids.id LEFT JOIN snap ON snap.stream_id = e.stream_id "
+            f"WHERE e.version > coalesce(snap.version, 0) ORDER BY 1, 2"
+        ).encode()
+        self._put_snapshots = (
+            f"INSERT INTO {s}.snapshots (stream_id, version, topic, state) "
+            f"SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) "
+            f"ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, "
+            f"topic = EXCLUDED.topic, state = EXCLUDED.state, taken_at = clock_timestamp() "
+            f"WHERE {s}.snapshots.version < EXCLUDED.version"
+        ).encode()
         # One statement, one snapshot: the certified bound and the page agree.
         self._certified_cte = (
             f"WITH snap AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin), "
@@ -153,6 +169,32 @@ class PostgresRecorder(LedgerRecorder):
                 StoredEvent(originator_id=stream_id, originator_version=version, topic=topic,
                             state=bytes(state)))
         return found
+
+    def select_from_snapshots(
+        self, stream_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
+        found: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
+        if not stream_ids:
+            return found
+        with self.pool.connection() as conn:
+            rows = conn.execute(self._select_from_snapshots, (list(stream_ids),),
+                                prepare=True).fetchall()
+        for stream_id, version, topic, state, is_snapshot in rows:
+            stored = StoredEvent(originator_id=stream_id, originator_version=version,
+                                 topic=topic, state=bytes(state))
+            if is_snapshot:
+                found[stream_id] = (stored, [])
+            else:
+                found.setdefault(stream_id, (None, []))[1].append(stored)
+        return found
+
+    def put_snapshots(self, snapshots: Sequence[StoredEvent]) -> None:
+        if not snapshots:
+            return
+        params = ([s.originator_id for s in snapshots], [s.originator_version for s in snapshots],
+                  [s.topic for s in snapshots], [s.state for s in snapshots])
+        with self.pool.connection() as conn:
+            conn.execute(self._put_snapshots, params)
 
     # -- reading the global sequence ------------------------------------------------------------
 
