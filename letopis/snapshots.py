@@ -27,11 +27,14 @@ from domain.certificate_values import CertificateKind, CertificateStatus, Contra
 from domain.contract import Contract, ContractStatus
 from domain.funding_accounts import Account, AccountKind, Accounts, Transfer, TransferKind
 from domain.money import Unit
+from letopis.fast_transcoder import _cached, _uuid
 
 _BASE = ("_id", "_version", "_created_on", "_modified_on", "_pending_events")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.JSONDecoder().decode
 _new = object.__new__
+_set = object.__setattr__
+_date = _cached(date.fromisoformat)
 
 
 class SnapshotOutOfDate(Exception):
@@ -83,9 +86,9 @@ def _decode_contract(stored: StoredEvent) -> Contract:
     (certificate, programme, provider, group_name, first_month, last_month, price, share,
      status) = state
     contract.__dict__.update(
-        certificate_id=UUID(certificate), programme_id=UUID(programme),
-        provider_id=UUID(provider), group_name=group_name,
-        first_month=date.fromisoformat(first_month), last_month=date.fromisoformat(last_month),
+        certificate_id=_uuid(certificate), programme_id=_uuid(programme),
+        provider_id=_uuid(provider), group_name=group_name,
+        first_month=_date(first_month), last_month=_date(last_month),
         price_per_month=price, certificate_share=share, status=ContractStatus(status))
     assert isinstance(contract, Contract)
     return contract
@@ -104,11 +107,40 @@ def _transfer_row(transfer: Transfer) -> list[Any]:
             transfer.amount, transfer.reference]
 
 
-def _transfer(row: list[Any]) -> Transfer:
+# Reading many certificates is the claim run's hot path: enum members from their value maps,
+# UUIDs from their hex without parsing, and value objects (frozen dataclasses without
+# validation) built field by field, as letopis/fast_transcoder.py does.
+_ACCOUNT_KINDS = AccountKind._value2member_map_
+_TRANSFER_KINDS = TransferKind._value2member_map_
+
+
+def _value_object(cls: type, fields: dict[str, Any]) -> Any:
+    made: Any = _new(cls)
+    _set(made, "__dict__", fields)
+    return made
+
+
+def _transfer(row: list[Any], account: Callable[[str, str], Account]) -> Transfer:
     transfer_id, kind, debit_kind, debit_key, credit_kind, credit_key, amount, reference = row
-    return Transfer(UUID(transfer_id), TransferKind(kind),
-                    Account(AccountKind(debit_kind), debit_key),
-                    Account(AccountKind(credit_kind), credit_key), amount, reference)
+    made: Transfer = _value_object(Transfer, {
+        "transfer_id": _uuid(transfer_id), "kind": _TRANSFER_KINDS[kind],
+        "debit": account(debit_kind, debit_key), "credit": account(credit_kind, credit_key),
+        "amount": amount, "reference": reference})
+    return made
+
+
+def _accounts() -> Callable[[str, str], Account]:
+    """An `Account` maker that makes each account of one certificate once."""
+    made: dict[tuple[str, str], Account] = {}
+
+    def account(kind: str, key: str) -> Account:
+        found = made.get((kind, key))
+        if found is None:
+            found = made[kind, key] = _value_object(
+                Account, {"kind": _ACCOUNT_KINDS[kind], "key": key})
+        return found
+
+    return account
 
 
 def _funds_row(contract_id: UUID, funds: ContractFunds) -> list[Any]:
@@ -121,11 +153,11 @@ def _funds_row(contract_id: UUID, funds: ContractFunds) -> list[Any]:
 
 def _funds(row: list[Any]) -> tuple[UUID, ContractFunds]:
     contract_id, year, schedule, advances, finals, settled = row
-    day = date.fromisoformat
-    return UUID(contract_id), ContractFunds(
+    day = _date
+    return _uuid(contract_id), ContractFunds(
         year=year, schedule={day(m): a for m, a in schedule},
-        advances={day(m): (UUID(c), a) for m, c, a in advances},
-        finals={day(m): (UUID(c), a, charged) for m, c, a, charged in finals},
+        advances={day(m): (_uuid(c), a) for m, c, a in advances},
+        finals={day(m): (_uuid(c), a, charged) for m, c, a, charged in finals},
         settled={day(m) for m in settled})
 
 
@@ -147,17 +179,17 @@ def _decode_certificate(stored: StoredEvent) -> Certificate:
     certificate, state = _shell(Certificate, stored)
     (number, learner_id, kind, municipality, status, kind_since, last_request_on, units,
      expired_years, contracts, balances, transfers) = state
+    account = _accounts()
     certificate.__dict__.update(
-        number=number, learner_id=UUID(learner_id), kind=CertificateKind(kind),
+        number=number, learner_id=_uuid(learner_id), kind=CertificateKind(kind),
         municipality=municipality, status=CertificateStatus(status),
-        kind_since=date.fromisoformat(kind_since),
-        last_request_on=date.fromisoformat(last_request_on) if last_request_on else None,
+        kind_since=_date(kind_since),
+        last_request_on=_date(last_request_on) if last_request_on else None,
         units={year: Unit(unit) for year, unit in units},
         expired_years=set(expired_years),
         contracts=dict(_funds(row) for row in contracts),
-        accounts=Accounts.restored(
-            {Account(AccountKind(k), key): b for k, key, b in balances},
-            [_transfer(row) for row in transfers]))
+        accounts=Accounts.restored({account(k, key): b for k, key, b in balances},
+                                   [_transfer(row, account) for row in transfers]))
     assert isinstance(certificate, Certificate)
     return certificate
 

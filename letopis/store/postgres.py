@@ -66,14 +66,14 @@ class PostgresRecorder(LedgerRecorder):
             f"SELECT stream_id, version, topic, state FROM {s}.events "
             f"WHERE stream_id = ANY(%s) ORDER BY stream_id, version"
         ).encode()
+        # Both halves are index lookups: snapshots by primary key, events by (stream, version)
+        # above the stream's snapshot version, if any.
         self._select_from_snapshots = (
-            f"WITH ids AS (SELECT DISTINCT unnest(%s::uuid[]) AS id), "
-            f"snap AS (SELECT s.stream_id, s.version, s.topic, s.state FROM {s}.snapshots s "
-            f"JOIN ids ON s.stream_id = ids.id) "
-            f"SELECT stream_id, version, topic, state, true FROM snap UNION ALL "
+            f"SELECT stream_id, version, topic, state, true FROM {s}.snapshots "
+            f"WHERE stream_id = ANY(%s) UNION ALL "
             f"SELECT e.stream_id, e.version, e.topic, e.state, false FROM {s}.events e "
-            f"JOIN ids ON e.stream_id = ids.id LEFT JOIN snap ON snap.stream_id = e.stream_id "
-            f"WHERE e.version > coalesce(snap.version, 0) ORDER BY 1, 2"
+            f"WHERE e.stream_id = ANY(%s) AND e.version > coalesce((SELECT n.version "
+            f"FROM {s}.snapshots n WHERE n.stream_id = e.stream_id), 0) ORDER BY 1, 2"
         ).encode()
         self._put_snapshots = (
             f"INSERT INTO {s}.snapshots (stream_id, version, topic, state) "
@@ -177,7 +177,8 @@ class PostgresRecorder(LedgerRecorder):
         if not stream_ids:
             return found
         with self.pool.connection() as conn:
-            rows = conn.execute(self._select_from_snapshots, (list(stream_ids),),
+            ids = list(dict.fromkeys(stream_ids))
+            rows = conn.execute(self._select_from_snapshots, (ids, ids),
                                 prepare=True).fetchall()
         for stream_id, version, topic, state, is_snapshot in rows:
             stored = StoredEvent(originator_id=stream_id, originator_version=version,
