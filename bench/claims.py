@@ -22,8 +22,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import psycopg
 from eventsourcing.domain import Aggregate
 
+from bench.claims_baselines import claim_run_rows, last_position, library_save, raw_write
 from domain.certificate import Certificate
-from domain.certificate_values import CertificateKind, ChargeKind, leg
+from domain.certificate_values import CertificateKind, ChargeKind, certificate_id, leg
 from domain.contract import Contract
 from domain.envelope import Actor, Meta, Role
 from domain.money import Unit, months_between
@@ -134,6 +135,21 @@ def claim_run(ledger: Ledger, providers: list[list[UUID]],
     return loading, deciding
 
 
+def baselines(ledger: Ledger, url: str, schema: str, after: int, batch: int,
+              rate: float) -> None:
+    """The claim run's own events written again without deciding anything (same run)."""
+    rows = claim_run_rows(url, schema, after)
+    meta = ledger.meta(ctx("baseline", date(2026, 9, 2)))
+    for label, baseline in (
+        ("raw multi-row INSERT", raw_write(url, schema, rows, batch, copy=False)),
+        ("raw COPY", raw_write(url, schema, rows, batch, copy=True)),
+        ("library Application.save(*aggregates)", library_save(url, schema, meta, len(rows),
+                                                               batch)),
+    ):
+        print(f"  baseline {label}, {batch} events per transaction: {baseline:,.0f} events/s "
+              f"(claim run = {rate / baseline:.2f}x)")
+
+
 def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
                                 library_events: int) -> None:
     """The financial registry rebuilt from position 0 over everything above (projections issue),
@@ -172,16 +188,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--library-events", type=int, default=5_000,
                         help="events for the library ProjectionRunner baseline (0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--schema", default=None,
+                        help="schema to create (dropped first); default bench_claims_<time>")
+    parser.add_argument("--no-snapshots", action="store_true",
+                        help="read every stream from its first event (no snapshots)")
+    parser.add_argument("--no-registry", action="store_true",
+                        help="skip the financial_registry rebuild")
     args = parser.parse_args(argv)
-    schema = f"bench_claims_{int(time.time())}"
+    schema = args.schema or f"bench_claims_{int(time.time())}"
+    with psycopg.connect(args.url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
     init_store(args.url, schema)
     store = open_store(args.url, schema)
     ledger = Ledger(store, Clock())
     try:
         started = time.perf_counter()
         providers = setup(ledger, args.contracts, args.per_claim, args.setup_batch)
-        setup_events = store.count_events()
+        setup_events, setup_position = store.count_events(), last_position(args.url, schema)
         print(f"setup: {setup_events} events in {time.perf_counter() - started:.1f} s")
+        if not args.no_snapshots:
+            started = time.perf_counter()
+            taken = ledger.take_snapshots(
+                [*(certificate_id(f"{n:010d}") for n in range(args.contracts)),
+                 *(c for contracts in providers for c in contracts)])
+            print(f"snapshots of certificates and contracts (not timed): {taken} in "
+                  f"{time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         loading, deciding = claim_run(ledger, providers, args.claims_per_tx)
         elapsed = time.perf_counter() - started
@@ -191,7 +222,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
               f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
               f"{events / deciding:,.0f} events/s)")
-        financial_registry_catch_up(ledger, args.url, schema, args.library_events)
+        baselines(ledger, args.url, schema, setup_position, events // max(1, len(providers))
+                  * args.claims_per_tx, events / elapsed)
+        if not args.no_registry:
+            financial_registry_catch_up(ledger, args.url, schema, args.library_events)
     finally:
         store.close()
         if not args.keep:
