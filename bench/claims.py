@@ -22,7 +22,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import psycopg
 from eventsourcing.domain import Aggregate
 
-from bench.claims_baselines import claim_run_rows, last_position, library_save, raw_write
+from bench.claims_baselines import (
+    CpuMeter,
+    claim_run_rows,
+    last_position,
+    library_save,
+    per_event,
+    raw_write,
+)
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateKind, ChargeKind, certificate_id, leg
 from domain.contract import Contract
@@ -136,18 +143,24 @@ def claim_run(ledger: Ledger, providers: list[list[UUID]],
 
 
 def baselines(ledger: Ledger, url: str, schema: str, after: int, batch: int,
-              rate: float) -> None:
+              run: tuple[float, tuple[float, float]], meter: CpuMeter) -> None:
     """The claim run's own events written again without deciding anything (same run)."""
     rows = claim_run_rows(url, schema, after)
     meta = ledger.meta(ctx("baseline", date(2026, 9, 2)))
-    for label, baseline in (
-        ("raw multi-row INSERT", raw_write(url, schema, rows, batch, copy=False)),
-        ("raw COPY", raw_write(url, schema, rows, batch, copy=True)),
+    rate, (client, server) = run
+    print(f"  CPU per event: claim run {client + server:.0f} us (client {client:.0f}, "
+          f"PostgreSQL {server:.0f})")
+    for label, (baseline, (b_client, b_server)) in (
+        ("raw multi-row INSERT", raw_write(url, schema, rows, batch, False, meter)),
+        ("raw COPY", raw_write(url, schema, rows, batch, True, meter)),
         ("library Application.save(*aggregates)", library_save(url, schema, meta, len(rows),
-                                                               batch)),
+                                                               batch, meter)),
     ):
-        print(f"  baseline {label}, {batch} events per transaction: {baseline:,.0f} events/s "
-              f"(claim run = {rate / baseline:.2f}x)")
+        cost = b_client + b_server
+        print(f"  baseline {label}, {batch} events per transaction: {baseline:,.0f} events/s, "
+              f"{cost:.0f} us CPU per event (client {b_client:.0f}, PostgreSQL {b_server:.0f})"
+              f"; claim run = {rate / baseline:.2f}x its events/s, "
+              f"{(client + server) / cost:.2f}x its CPU per event")
 
 
 def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
@@ -196,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="skip the financial_registry rebuild")
     args = parser.parse_args(argv)
     schema = args.schema or f"bench_claims_{int(time.time())}"
+    meter = CpuMeter(args.url)  # names this process's connections: before the first one
     with psycopg.connect(args.url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
     init_store(args.url, schema)
@@ -213,17 +227,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                  *(c for contracts in providers for c in contracts)])
             print(f"snapshots of certificates and contracts (not timed): {taken} in "
                   f"{time.perf_counter() - started:.1f} s")
+        cpu = meter.sample()
         started = time.perf_counter()
         loading, deciding = claim_run(ledger, providers, args.claims_per_tx)
         elapsed = time.perf_counter() - started
         events = store.count_events() - setup_events
+        cost = per_event(cpu, meter.sample(), events)
         print(f"claim run: {args.contracts} contracts, {len(providers)} claims, "
               f"{args.claims_per_tx} claims per transaction")
         print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
               f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
               f"{events / deciding:,.0f} events/s)")
         baselines(ledger, args.url, schema, setup_position, events // max(1, len(providers))
-                  * args.claims_per_tx, events / elapsed)
+                  * args.claims_per_tx, (events / elapsed, cost), meter)
         if not args.no_registry:
             financial_registry_catch_up(ledger, args.url, schema, args.library_events)
     finally:
