@@ -61,7 +61,10 @@ class _Loaded:
                 self.by_id[aggregate_id] = self.ledger.load(cls, aggregate_id, what)
             except NotFound as exc:
                 raise error(exc.message) from None
-        return self.by_id[aggregate_id]
+        found = self.by_id[aggregate_id]
+        if not isinstance(found, cls):  # read in bulk as another kind of aggregate
+            raise error(f"{aggregate_id} is not a {what}")
+        return found
 
     def certificate(self, certificate_id: UUID) -> Certificate:
         found = self.get(Certificate, certificate_id, "certificate", CertificateNotFound)

@@ -15,7 +15,7 @@ from eventsourcing.persistence import StoredEvent
 
 from domain.certificate import Certificate
 from domain.certificate_values import ChargeKind, certificate_id
-from domain.contract import Contract
+from domain.contract import Contract, ContractNotFound
 from letopis import snapshots
 from letopis.ledger import ConcurrencyConflict, Ledger
 from letopis.store import LedgerRecorder
@@ -103,3 +103,16 @@ def test_a_claim_run_from_snapshots_is_idempotent(ledger: Ledger) -> None:
     assert ledger.store.count_events() == before
     charged = ledger.load(Certificate, certificates[0], "certificate")
     assert SEPTEMBER in charged.contracts[contracts[0]].advances
+
+
+@pytest.mark.parametrize("which", ["unknown", "a certificate", "its own certificate"])
+def test_a_claim_read_in_bulk_still_refuses_what_is_not_a_contract(
+        ledger: Ledger, which: str) -> None:
+    world, certificates, contracts = _world(ledger)
+    ledger.take_snapshots([*certificates, *contracts])
+    wrong = {"unknown": UUID(int=404), "a certificate": certificates[1],
+             "its own certificate": certificates[0]}[which]
+    before = ledger.store.count_events()
+    with pytest.raises(ContractNotFound):
+        _advance(world, SEPTEMBER, [contracts[0], wrong], "advance/09")
+    assert ledger.store.count_events() == before
