@@ -254,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA "{schema}" CASCADE'.encode())
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_proj" CASCADE'.encode())
+                for suffix in ("_proj", "_keys"):  # the projections' and the key store's
+                    conn.execute(f'DROP SCHEMA IF EXISTS "{schema}{suffix}" CASCADE'.encode())
 
 
 if __name__ == "__main__":
