@@ -79,12 +79,11 @@ def write_files(con: duckdb.DuckDBPyConnection, result: Totals, out: Path, *,
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        # Sorted once; scans of the table keep that order for every file.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE report_rows AS SELECT {', '.join(COLUMNS)} "
-                    "FROM reconciliation ORDER BY line_no NULLS LAST, claim_id")
+        # `reconciliation` is stored in report order (see matching.py): scans keep it.
+        rows = f"(SELECT {', '.join(COLUMNS)} FROM reconciliation)"
         for name, options in (("parquet", "FORMAT parquet"), ("csv", "FORMAT csv, HEADER")):
             target = str(staging / f"reconciliation.{name}").replace("'", "''")
-            con.execute(f"COPY report_rows TO '{target}' ({options})")
+            con.execute(f"COPY {rows} TO '{target}' ({options})")
         if xlsx:
             _write_xlsx(con, result, staging / "reconciliation.xlsx")
         if out.exists():
@@ -108,7 +107,8 @@ def _write_xlsx(con: duckdb.DuckDBPyConnection, result: Totals, path: Path) -> N
     for name in CLASSES:
         sheet = book.create_sheet(name)
         sheet.append(list(COLUMNS))
-        cursor = con.execute("SELECT * FROM report_rows WHERE class = ?", [name])
+        cursor = con.execute(f"SELECT {', '.join(COLUMNS)} FROM reconciliation WHERE class = ?",
+                             [name])
         while batch := cursor.fetchmany(10_000):
             for row in batch:
                 cells = list(row)

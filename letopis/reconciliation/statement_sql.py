@@ -1,7 +1,8 @@
 """Typing a statement's lines in DuckDB: text → dates, kopecks, INNs, with one defect a line.
 
 Table `statement`: line_no, number, dated (DATE), amount (BIGINT kopecks), payer_inn,
-payee_inn, payee_account, purpose, defect (NULL on a readable line), defect_column.
+payee_inn, payee_account, purpose, defect (NULL on a readable line), defect_column; stored in
+line order (the reconciliation lays its verdicts beside the lines by position).
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
                'wrong number of fields: ' || lower(CAST(error_type AS VARCHAR))
                    || ' (the header has ' || ? || ' fields)', NULL
         FROM statement_rejects""", [len(header)])
+    if numbered and con.execute("SELECT count(*) > 0 FROM statement_rejects").fetchone() \
+            == (True,):
+        # the rejected lines went in last: back into line order (see the module docstring)
+        con.execute("CREATE OR REPLACE TEMP TABLE statement AS "
+                    "SELECT * FROM statement ORDER BY line_no")
     if not lenient:
         first_defect = con.execute(
             "SELECT line_no, defect_column, defect FROM statement WHERE defect IS NOT NULL "
