@@ -224,8 +224,10 @@ def _classify(con: duckdb.DuckDBPyConnection, options: MatchOptions) -> None:
         ORDER BY s.line_no""")
     # `statement` is stored in line order (statement_sql.py), so row k of both tables is the
     # same line; error() makes a broken alignment loud instead of silently wrong.
+    # Not TEMP: the report files are written by two cursors of this (in-memory) database at
+    # once, and a temporary table is visible to its own connection only (report.py).
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE reconciliation AS
+        CREATE OR REPLACE TABLE reconciliation AS
         SELECT coalesce(v.class, 'unparseable') AS class,
             CASE WHEN s.line_no = v.line_no THEN s.line_no
                  ELSE error('reconciliation: statement and verdicts out of step') END
