@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
+from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-import httpx
 import psycopg
 
 from domain.envelope import Actor, BasisDocument, Meta, Role
@@ -47,7 +51,13 @@ def learner_id(n: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"bench-api/learner/{n}")
 
 
-def generate(ledger: Ledger, learners: int, marks: int) -> int:
+def generate(ledger: Ledger, url: str, schema: str, learners: int, marks: int) -> int:
+    """The region, built by the domain aggregates and written by the bulk path of `letopis
+    import` (binary COPY, positions under the append lock): one command per school and per
+    learner (registration, enrolment, gradebook and its marks)."""
+    from letopis.bulk.format import Line
+    from letopis.bulk.postgres import PostgresTarget
+    from letopis.bulk.target import Group
     from tests.integration.test_projection_engine import BASE  # a valid registry card
 
     at = datetime(2026, 9, 1, 9, tzinfo=UTC)
@@ -55,11 +65,27 @@ def generate(ledger: Ledger, learners: int, marks: int) -> int:
     admin = Actor("generator", Role.SYSTEM)
     meta = Meta(recorded_at=at, effective_on=date(2026, 9, 1), actor=admin,
                 command_id="bench", basis=order)
-    written, batch = 0, []
+    target = PostgresTarget(url, schema)
+    written = 0
+
+    def stage(command_id: str, *aggregates: Organisation | Learner | Gradebook) -> None:
+        nonlocal written
+        stored = [ledger.mapper.to_stored_event(e) for a in aggregates
+                  for e in a.collect_events()]
+        streams = {str(a.id): a.version for a in aggregates}
+        result = json.dumps({"streams": streams, "data": {"command": "bench_region",
+                                                          "fingerprint": command_id}},
+                            sort_keys=True)
+        target.stage(Group(command_id, result, [
+            Line(0, command_id, None, cast(UUID, s.originator_id), s.originator_version,
+                 s.topic, s.state)
+            for s in stored]))
+        written += len(stored)
+
     schools = [uuid5(NAMESPACE_URL, f"bench-api/school/{i}") for i in range(50)]
     for school in schools:
-        org = Organisation.register(organisation_id=school, details=BASE, meta=meta)
-        batch.extend(ledger.mapper.to_stored_event(e) for e in org.collect_events())
+        stage(f"bench-api/school/{school}",
+              Organisation.register(organisation_id=school, details=BASE, meta=meta))
     for n in range(learners):
         learner = Learner.register(learner_id=learner_id(n), meta=meta)
         learner.enrol(enrolment_id=uuid5(learner.id, "e"), organisation_id=schools[n % 50],
@@ -72,93 +98,155 @@ def generate(ledger: Ledger, learners: int, marks: int) -> int:
                              value=MarkValue(Scale.FIVE_POINT, str(2 + (n + week) % 4)),
                              lesson_on=date(2026, 9, 7 + week), work_kind="lesson",
                              period=None, meta=meta)
-        for aggregate in (learner, book):
-            batch.extend(ledger.mapper.to_stored_event(e) for e in aggregate.collect_events())
-        if len(batch) >= 5000:
-            ledger.recorder.insert_events(batch)
-            written, batch = written + len(batch), []
-    ledger.recorder.insert_events(batch)
-    return written + len(batch)
+        stage(f"bench-api/learner/{n}", learner, book)
+    try:
+        target.flush(50_000, None)
+    finally:
+        target.close()
+    return written
 
 
-def _mark_body(n: int) -> dict[str, object]:
-    return {"subject": "Математика", "academic_year": YEAR, "mark_id": str(uuid4()),
-            "kind": "current", "value": str(2 + n % 4), "lesson_on": "2026-10-05",
-            "effective_on": "2026-10-05"}
+def _mark_body(n: int) -> bytes:
+    return json.dumps({"subject": "Математика", "academic_year": YEAR, "mark_id": str(uuid4()),
+                       "kind": "current", "value": str(2 + n % 4), "lesson_on": "2026-10-05",
+                       "effective_on": "2026-10-05"}).encode()
 
 
 def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else 0.0
 
 
-async def open_loop(base: str, headers: dict[str, str], learners: int, rate: int,
+class Http:
+    """A lean HTTP/1.1 keep-alive client (the load generator shares the 2 cores with the
+    server): raw asyncio streams, idle connections reused, Content-Length bodies only."""
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.auth = f"Authorization: Bearer {token}\r\n".encode()
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.opened = 0
+        self.statuses: Counter[int] = Counter()
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> int:
+        conn = self.idle.pop() if self.idle else None
+        if conn is None:
+            conn = await asyncio.open_connection(self.host, self.port)
+            self.opened += 1
+        reader, writer = conn
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n").encode() + self.auth
+        if body:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n".encode()
+        writer.write(head + b"\r\n" + body)
+        response = await reader.readuntil(b"\r\n\r\n")
+        status = int(response[9:12])
+        length = 0
+        for line in response.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        await reader.readexactly(length)
+        self.idle.append(conn)
+        return status
+
+    def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+
+
+def _profile_path(learners: int) -> str:
+    return f"/learners/{learner_id(random.randrange(learners))}/profile"
+
+
+async def open_loop(http: Http, learners: int, rate: int,
                     seconds: float) -> tuple[list[float], int, float]:
     """Requests due at a steady rate whether or not earlier ones finished (no coordinated
-    omission); latency counts from the due time."""
+    omission); latency counts from the due time, so a late start counts against the server."""
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
-                                 timeout=30) as client:
-        async def one(due: float) -> None:
-            nonlocal errors
-            response = await client.get(
-                f"/learners/{learner_id(random.randrange(learners))}/profile")
-            latencies.append(time.perf_counter() - due)
-            errors += response.status_code != 200
 
-        started = time.perf_counter()
-        tasks = []
-        for i in range(int(rate * seconds)):
-            due = started + i / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            tasks.append(asyncio.create_task(one(due)))
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
-    return latencies, errors, elapsed
+    async def one(due: float) -> None:
+        nonlocal errors
+        try:
+            status = await http.request("GET", _profile_path(learners))
+        except (OSError, asyncio.IncompleteReadError):
+            status = 0
+        latencies.append(time.perf_counter() - due)
+        errors += status != 200
+        http.statuses[status] += 1
+
+    started = time.perf_counter()
+    tasks = []
+    for i in range(int(rate * seconds)):
+        due = started + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(due)))
+    await asyncio.gather(*tasks)
+    return latencies, errors, time.perf_counter() - started
 
 
-async def closed_loop(base: str, headers: dict[str, str], learners: int, concurrency: int,
-                      seconds: float, write: bool) -> tuple[list[float], int, float]:
+async def closed_loop(http: Http, learners: int, concurrency: int, seconds: float,
+                      write: bool) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
-        deadline = time.perf_counter() + seconds
+    deadline = time.perf_counter() + seconds
 
-        async def worker(w: int) -> None:
-            nonlocal errors
-            n = w
-            while time.perf_counter() < deadline:
-                learner = learner_id(random.randrange(learners))
-                t0 = time.perf_counter()
-                if write:
-                    response = await client.post(f"/learners/{learner}/marks",
-                                                 json=_mark_body(n))
-                    errors += response.status_code != 201
-                else:
-                    response = await client.get(f"/learners/{learner}/profile")
-                    errors += response.status_code != 200
-                latencies.append(time.perf_counter() - t0)
-                n += concurrency
+    async def worker(w: int) -> None:
+        nonlocal errors
+        n = w
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            if write:
+                status = await http.request(
+                    "POST", f"/learners/{learner_id(random.randrange(learners))}/marks",
+                    _mark_body(n))
+                errors += status != 201
+            else:
+                status = await http.request("GET", _profile_path(learners))
+                errors += status != 200
+            http.statuses[status] += 1
+            latencies.append(time.perf_counter() - t0)
+            n += concurrency
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(w) for w in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return latencies, errors, elapsed
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def _run(coroutine_factory: Callable[[Http], Coroutine[Any, Any, Measured]], port: int,
+         token: str) -> Measured:
+    async def main() -> Measured:
+        http = Http("127.0.0.1", port, token)
+        try:
+            return await coroutine_factory(http)
+        finally:
+            http.close()
+            print(f"  statuses {dict(http.statuses)}, {http.opened} connections", flush=True)
+
+    try:
+        import uvloop
+    except ImportError:  # not on Windows
+        return asyncio.run(main())
+    return uvloop.run(main())
+
+
+Measured = tuple[list[float], int, float]
 
 
 def baselines(url: str, schema: str, learners: int, seconds: float) -> tuple[float, float]:
+    """The same read (one `read_related`) and the same command, in-process, one thread."""
     from letopis.services.marks import MarkService
     from projections.runner import open_projection_store
 
     store = open_projection_store(url, schema)
     done, deadline = 0, time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        key = str(learner_id(random.randrange(learners)))
-        profile = store.read("digital_profile", "profiles", key)
-        assert profile is not None
-        for subject in profile["subjects"]:
-            store.read("digital_profile", "subject_marks", subject["gradebook_id"])
+        found = store.read_related("digital_profile", "profiles",
+                                   str(learner_id(random.randrange(learners))),
+                                   related_table="subject_marks", items="subjects",
+                                   item_key="gradebook_id")
+        assert found.row is not None
+        assert found.related
         done += 1
     reads = done / seconds
     store.close()
@@ -177,22 +265,12 @@ def baselines(url: str, schema: str, learners: int, seconds: float) -> tuple[flo
     return reads, done / seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="HTTP API benchmark (PostgreSQL, uvicorn)")
-    parser.add_argument("--url", default=os.environ.get("LETOPIS_TEST_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--schema", default="bench_api")
-    parser.add_argument("--learners", type=int, default=100_000)
-    parser.add_argument("--marks", type=int, default=4, help="current marks per learner")
-    parser.add_argument("--rate", type=int, default=200, help="open-loop reads per second")
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the region a previous run left in --schema")
-    args = parser.parse_args()
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    from api.auth import ApiRole, issue_token
-    from letopis.settings import Settings
+
+def build_region(args: argparse.Namespace) -> None:
+    """Write the region (unless --reuse) and catch up the read model the benchmark reads."""
     from projections.registry import PROJECTIONS
     from projections.runner import build_engine
 
@@ -204,62 +282,105 @@ def main() -> None:
     recorder = open_store(args.url, args.schema)
     ledger = Ledger(recorder, system_clock)
     t0 = time.perf_counter()
-    events = recorder.count_events() if args.reuse else generate(ledger, args.learners,
-                                                                  args.marks)
-    print(f"region: {args.learners} learners, {events} events, written in "
-          f"{time.perf_counter() - t0:.0f} s{' (reused)' if args.reuse else ''}")
+    events = (recorder.count_events() if args.reuse
+              else generate(ledger, args.url, args.schema, args.learners, args.marks))
+    print(f"region: {args.learners:,} learners, {events:,} events, written in "
+          f"{time.perf_counter() - t0:.0f} s{' (reused)' if args.reuse else ''} "
+          f"[load {_load()}]", flush=True)
     t0 = time.perf_counter()
     engine, close = build_engine(ledger, args.url, args.schema)
-    for projection in PROJECTIONS.values():
-        engine.active_generation(projection)
-        engine.catch_up(projection)
+    processed = 0
+    for name in args.projections:
+        engine.active_generation(PROJECTIONS[name])
+        processed += engine.catch_up(PROJECTIONS[name])
     close()
     recorder.close()
-    print(f"projections caught up in {time.perf_counter() - t0:.0f} s")
+    print(f"projections {', '.join(args.projections)} caught up in "
+          f"{time.perf_counter() - t0:.0f} s ({processed:,} events) [load {_load()}]",
+          flush=True)
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="HTTP API benchmark (PostgreSQL, uvicorn)")
+    parser.add_argument("--url", default=os.environ.get("LETOPIS_TEST_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--schema", default="bench_api")
+    parser.add_argument("--learners", type=int, default=100_000)
+    parser.add_argument("--marks", type=int, default=4, help="current marks per learner")
+    parser.add_argument("--rate", type=int, default=200, help="open-loop reads per second")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="`letopis serve --workers`")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--projections", nargs="+", default=["digital_profile"],
+                        help="read models to build and follow (default: the one read here)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the region a previous run left in --schema")
+    args = parser.parse_args()
+
+    from api.auth import ApiRole, issue_token
+    from letopis.settings import Settings
+
+    build_region(args)
+    # The server does not follow the read models (the other ones were never built: catching
+    # them up under load would measure that, not the reads); one follower process keeps the
+    # benchmark's read models current while marks are written, as `letopis serve` would.
     env = {**os.environ, "LETOPIS_DATABASE_URL": args.url, "LETOPIS_DATABASE_SCHEMA":
-           args.schema}
+           args.schema, "LETOPIS_API_FOLLOW_PROJECTIONS": "false"}
     settings = Settings(database_url=args.url, database_schema=args.schema)
     token = issue_token(settings, subject="bench", role=ApiRole.REGIONAL_OPERATOR)
-    headers = {"Authorization": f"Bearer {token}"}
-    base = f"http://127.0.0.1:{args.port}"
     letopis = os.path.join(os.path.dirname(sys.executable), "letopis")
-    server = subprocess.Popen([letopis, "serve", "--port",
-                               str(args.port), "--log-level", "warning", "--no-access-log"],
+    server = subprocess.Popen([letopis, "serve", "--port", str(args.port), "--workers",
+                               str(args.workers), "--log-level", "warning", "--no-access-log"],
                               env=env)
+    follower = subprocess.Popen([letopis, "projections", "run", "--follow", *args.projections],
+                                env=env, stdout=subprocess.DEVNULL)
+    rows = []
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/organisations?limit=1", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        rows = []
-        lat, errors, elapsed = asyncio.run(open_loop(base, headers, args.learners, args.rate,
-                                                     args.seconds))
-        rows.append((f"profile reads, open loop {args.rate}/s", len(lat) / elapsed,
-                     _pct(lat, 50), _pct(lat, 99), errors))
-        lat, errors, elapsed = asyncio.run(closed_loop(base, headers, args.learners,
-                                                       args.concurrency, args.seconds, False))
+        _wait_for_server(args.port, token, args.learners)
+        print(f"load before the reads: {_load()}", flush=True)
+        lat, errors, elapsed = _run(lambda h: open_loop(h, args.learners, args.rate,
+                                                        args.seconds), args.port, token)
+        rows.append((f"profile reads, open loop at {args.rate}/s", len(lat) / elapsed,
+                     _pct(lat, 50), _pct(lat, 99), errors, _load()))
+        lat, errors, elapsed = _run(lambda h: closed_loop(h, args.learners, args.concurrency,
+                                                          args.seconds, False), args.port, token)
         rows.append((f"profile reads, max ({args.concurrency} clients)", len(lat) / elapsed,
-                     _pct(lat, 50), _pct(lat, 99), errors))
-        lat, errors, elapsed = asyncio.run(closed_loop(base, headers, args.learners,
-                                                       args.concurrency, args.seconds, True))
+                     _pct(lat, 50), _pct(lat, 99), errors, _load()))
+        lat, errors, elapsed = _run(lambda h: closed_loop(h, args.learners, args.concurrency,
+                                                          args.seconds, True), args.port, token)
         rows.append((f"mark writes, max ({args.concurrency} clients)", len(lat) / elapsed,
-                     _pct(lat, 50), _pct(lat, 99), errors))
+                     _pct(lat, 50), _pct(lat, 99), errors, _load()))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, follower):
+            process.send_signal(signal.SIGINT)
+        for process in (server, follower):
+            process.wait(timeout=30)
     read_base, write_base = baselines(args.url, args.schema, args.learners,
                                       min(args.seconds, 10))
-    print(f"{'load':<36}{'ops/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-    for name, rate, p50, p99, errs in rows:
-        print(f"{name:<36}{rate:>10,.0f}{p50:>10.1f}{p99:>10.1f}{errs:>8}")
+    print(f"{'load':<36}{'ops/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  load average")
+    for name, rate, p50, p99, errs, load in rows:
+        print(f"{name:<36}{rate:>10,.0f}{p50:>10.1f}{p99:>10.1f}{errs:>8}  {load}")
     print(f"{'baseline: profile read in-process':<36}{read_base:>10,.0f}")
-    print(f"{'baseline: record_mark in-process':<36}{write_base:>10,.0f}")
+    print(f"{'baseline: record_mark in-process':<36}{write_base:>10,.0f}  {_load()}")
     print(f"HTTP max reads / in-process reads = {rows[1][1] / read_base:.2f}x; "
           f"HTTP max writes / in-process writes = {rows[2][1] / write_base:.2f}x")
+
+
+def _wait_for_server(port: int, token: str, learners: int) -> None:
+    async def ready() -> bool:
+        http = Http("127.0.0.1", port, token)
+        try:
+            return await http.request("GET", _profile_path(learners)) == 200
+        except OSError:
+            return False
+        finally:
+            http.close()
+
+    for _ in range(600):
+        if asyncio.run(ready()):
+            return
+        time.sleep(0.1)
+    raise SystemExit("the server did not answer within 60 s")
 
 
 if __name__ == "__main__":
