@@ -118,21 +118,30 @@ def _pct(values: list[float], q: float) -> float:
 
 class Http:
     """A lean HTTP/1.1 keep-alive client (the load generator shares the 2 cores with the
-    server): raw asyncio streams, idle connections reused, Content-Length bodies only."""
+    server): raw asyncio streams, idle connections reused, Content-Length bodies only. A
+    connection idle longer than the server keeps it (uvicorn: 5 s) is not reused."""
+
+    IDLE_LIMIT = 4.0
 
     def __init__(self, host: str, port: int, token: str) -> None:
         self.host, self.port = host, port
         self.auth = f"Authorization: Bearer {token}\r\n".encode()
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.opened = 0
-        self.statuses: Counter[int] = Counter()
+        self.statuses: Counter[int | str] = Counter()
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        now = time.monotonic()
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if now - since < self.IDLE_LIMIT:
+                return reader, writer
+            writer.close()
+        self.opened += 1
+        return await asyncio.open_connection(self.host, self.port)
 
     async def request(self, method: str, path: str, body: bytes = b"") -> int:
-        conn = self.idle.pop() if self.idle else None
-        if conn is None:
-            conn = await asyncio.open_connection(self.host, self.port)
-            self.opened += 1
-        reader, writer = conn
+        reader, writer = await self._connection()
         head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n").encode() + self.auth
         if body:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n".encode()
@@ -144,11 +153,11 @@ class Http:
             if line[:15].lower() == b"content-length:":
                 length = int(line[15:])
         await reader.readexactly(length)
-        self.idle.append(conn)
+        self.idle.append((reader, writer, time.monotonic()))
         return status
 
     def close(self) -> None:
-        for _, writer in self.idle:
+        for _, writer, _ in self.idle:
             writer.close()
 
 
@@ -156,33 +165,37 @@ def _profile_path(learners: int) -> str:
     return f"/learners/{learner_id(random.randrange(learners))}/profile"
 
 
-async def open_loop(http: Http, learners: int, rate: int,
-                    seconds: float) -> tuple[list[float], int, float]:
+async def open_loop(http: Http, learners: int, rate: int, seconds: float,
+                    warm_up: float = 3.0) -> tuple[list[float], int, float]:
     """Requests due at a steady rate whether or not earlier ones finished (no coordinated
-    omission); latency counts from the due time, so a late start counts against the server."""
+    omission); latency counts from the due time, so a late start counts against the server.
+    The first `warm_up` seconds at the same rate (connections, pools) are not counted."""
     latencies: list[float] = []
     errors = 0
 
-    async def one(due: float) -> None:
+    async def one(due: float, measured: bool) -> None:
         nonlocal errors
+        outcome: int | str
         try:
-            status = await http.request("GET", _profile_path(learners))
-        except (OSError, asyncio.IncompleteReadError):
-            status = 0
-        latencies.append(time.perf_counter() - due)
-        errors += status != 200
-        http.statuses[status] += 1
+            outcome = await http.request("GET", _profile_path(learners))
+        except (OSError, asyncio.IncompleteReadError) as error:
+            outcome = type(error).__name__
+        if measured:
+            latencies.append(time.perf_counter() - due)
+            errors += outcome != 200
+            http.statuses[outcome] += 1
 
-    started = time.perf_counter()
+    begun = time.perf_counter()
+    skipped = int(rate * warm_up)
     tasks = []
-    for i in range(int(rate * seconds)):
-        due = started + i / rate
+    for i in range(skipped + int(rate * seconds)):
+        due = begun + i / rate
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(due)))
+        tasks.append(asyncio.create_task(one(due, i >= skipped)))
     await asyncio.gather(*tasks)
-    return latencies, errors, time.perf_counter() - started
+    return latencies, errors, time.perf_counter() - begun - warm_up
 
 
 async def closed_loop(http: Http, learners: int, concurrency: int, seconds: float,
@@ -196,15 +209,18 @@ async def closed_loop(http: Http, learners: int, concurrency: int, seconds: floa
         n = w
         while time.perf_counter() < deadline:
             t0 = time.perf_counter()
-            if write:
-                status = await http.request(
-                    "POST", f"/learners/{learner_id(random.randrange(learners))}/marks",
-                    _mark_body(n))
-                errors += status != 201
-            else:
-                status = await http.request("GET", _profile_path(learners))
-                errors += status != 200
-            http.statuses[status] += 1
+            outcome: int | str
+            try:
+                if write:
+                    outcome = await http.request(
+                        "POST", f"/learners/{learner_id(random.randrange(learners))}/marks",
+                        _mark_body(n))
+                else:
+                    outcome = await http.request("GET", _profile_path(learners))
+            except (OSError, asyncio.IncompleteReadError) as error:
+                outcome = type(error).__name__
+            errors += outcome != (201 if write else 200)
+            http.statuses[outcome] += 1
             latencies.append(time.perf_counter() - t0)
             n += concurrency
 
@@ -233,36 +249,39 @@ def _run(coroutine_factory: Callable[[Http], Coroutine[Any, Any, Measured]], por
 Measured = tuple[list[float], int, float]
 
 
-def baselines(url: str, schema: str, learners: int, seconds: float) -> tuple[float, float]:
-    """The same read (one `read_related`) and the same command, in-process, one thread."""
+def baselines(url: str, schema: str, learners: int, seconds: float
+              ) -> tuple[list[float], list[float]]:
+    """The same read (one `read_related`) and the same command, in-process, one thread, back
+    to back: the latency of each, on the same loaded machine."""
     from letopis.services.marks import MarkService
     from projections.runner import open_projection_store
 
     store = open_projection_store(url, schema)
-    done, deadline = 0, time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
+    reads: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while (t0 := time.perf_counter()) < deadline:
         found = store.read_related("digital_profile", "profiles",
                                    str(learner_id(random.randrange(learners))),
                                    related_table="subject_marks", items="subjects",
                                    item_key="gradebook_id")
         assert found.row is not None
         assert found.related
-        done += 1
-    reads = done / seconds
+        reads.append(time.perf_counter() - t0)
     store.close()
     recorder = open_store(url, schema, pool_size=1)
     marks = MarkService(Ledger(recorder, system_clock))
     actor = Actor("bench", Role.ADMINISTRATOR)
-    done, deadline = 0, time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
+    writes: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while (t0 := time.perf_counter()) < deadline:
         context = CommandContext(actor=actor, command_id=f"bench/{uuid4()}",
                                  effective_on=date(2026, 10, 5))
         marks.record_mark(context, learner_id(random.randrange(learners)), subject="Математика",
                           academic_year=YEAR, mark_id=uuid4(), kind=MarkKind.CURRENT,
                           value=MarkValue(Scale.FIVE_POINT, "4"), lesson_on=date(2026, 10, 5))
-        done += 1
+        writes.append(time.perf_counter() - t0)
     recorder.close()
-    return reads, done / seconds
+    return reads, writes
 
 
 def _load() -> str:
@@ -355,15 +374,18 @@ def main() -> None:
             process.send_signal(signal.SIGINT)
         for process in (server, follower):
             process.wait(timeout=30)
-    read_base, write_base = baselines(args.url, args.schema, args.learners,
-                                      min(args.seconds, 10))
+    seconds = min(args.seconds, 10)
+    for name, latencies in zip(("baseline: profile read in-process", "baseline: record_mark "
+                                "in-process"), baselines(args.url, args.schema, args.learners,
+                                                         seconds), strict=True):
+        rows.append((name, len(latencies) / seconds, _pct(latencies, 50), _pct(latencies, 99),
+                     0, _load()))
     print(f"{'load':<36}{'ops/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  load average")
     for name, rate, p50, p99, errs, load in rows:
         print(f"{name:<36}{rate:>10,.0f}{p50:>10.1f}{p99:>10.1f}{errs:>8}  {load}")
-    print(f"{'baseline: profile read in-process':<36}{read_base:>10,.0f}")
-    print(f"{'baseline: record_mark in-process':<36}{write_base:>10,.0f}  {_load()}")
-    print(f"HTTP max reads / in-process reads = {rows[1][1] / read_base:.2f}x; "
-          f"HTTP max writes / in-process writes = {rows[2][1] / write_base:.2f}x")
+    print(f"HTTP max reads / in-process reads = {rows[1][1] / rows[3][1]:.2f}x; "
+          f"HTTP max writes / in-process writes = {rows[2][1] / rows[4][1]:.2f}x; "
+          f"open-loop read p99 / in-process read p99 = {rows[0][3] / rows[3][3]:.1f}x")
 
 
 def _wait_for_server(port: int, token: str, learners: int) -> None:

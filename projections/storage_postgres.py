@@ -39,7 +39,7 @@ class PostgresProjectionStore(ProjectionStore):
         self._q = f'"{self.schema}"'
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         if readers > 0:
-            self._pool = ConnectionPool(conninfo, min_size=1, max_size=readers,
+            self._pool = ConnectionPool(conninfo, min_size=readers, max_size=readers,
                                         kwargs={"autocommit": True}, open=True)
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
