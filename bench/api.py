@@ -1,18 +1,20 @@
-"""The HTTP API under load on PostgreSQL: uvicorn (`letopis serve`, one process) and a load
-generator on loopback, with in-process baselines measured in the same run.
+"""The HTTP API under load on PostgreSQL: uvicorn (`letopis serve --workers N`) and a lean
+keep-alive load generator on loopback, with in-process baselines measured in the same run.
 
-    python -m bench.api --learners 100000 --rate 200 --seconds 20
+    python -m bench.api --learners 100000 --rate 200 --seconds 20 [--workers 2] [--reuse]
 
-  profile reads, open loop  GET /learners/{id}/profile at --rate req/s for --seconds: p50/p99
+  profile reads, open loop  GET /learners/{id}/profile due at --rate req/s for --seconds (after
+                            3 s of warm-up): achieved rate, p50/p99 from the due time, errors
   profile reads, max        the same, closed loop with --concurrency clients: reads/s, p99
   mark writes, max          POST /learners/{id}/marks, closed loop: writes/s, p99
-  baselines                 the same read (projection store) and the same command
-                            (MarkService.record_mark) called in-process, one thread: ops/s
+  baselines                 the same read (`read_related`) and the same command
+                            (MarkService.record_mark) in-process, one thread: ops/s, p50/p99
 
-The region is written straight into the store (learners enrolled in 50 schools, one gradebook
-with --marks current marks each), then every projection catches up before the server starts.
+The region (learners enrolled in 50 schools, one gradebook with --marks current marks each) is
+built by the aggregates and written with the bulk COPY path of `letopis import`; then only the
+read models in --projections catch up. The server does not follow; one `letopis projections run
+--follow` process keeps those read models current while the benchmark writes.
 """
-
 from __future__ import annotations
 
 import argparse
