@@ -131,6 +131,7 @@ class Http:
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.opened = 0
         self.statuses: Counter[int | str] = Counter()
+        self.problems: Counter[str] = Counter()
 
     async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         now = time.monotonic()
@@ -154,8 +155,10 @@ class Http:
         for line in response.split(b"\r\n"):
             if line[:15].lower() == b"content-length:":
                 length = int(line[15:])
-        await reader.readexactly(length)
+        body = await reader.readexactly(length)
         self.idle.append((reader, writer, time.monotonic()))
+        if status >= 400:  # which problem: its stable code
+            self.problems[f"{status} {json.loads(body).get('code')}"] += 1
         return status
 
     def close(self) -> None:
@@ -239,7 +242,8 @@ def _run(coroutine_factory: Callable[[Http], Coroutine[Any, Any, Measured]], por
             return await coroutine_factory(http)
         finally:
             http.close()
-            print(f"  statuses {dict(http.statuses)}, {http.opened} connections", flush=True)
+            print(f"  statuses {dict(http.statuses)}, problems {dict(http.problems)}, "
+                  f"{http.opened} connections", flush=True)
 
     try:
         import uvloop
@@ -372,8 +376,8 @@ def main() -> None:
         rows.append((f"mark writes, max ({args.concurrency} clients)", len(lat) / elapsed,
                      _pct(lat, 50), _pct(lat, 99), errors, _load()))
     finally:
-        for process in (server, follower):
-            process.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGINT)  # uvicorn's graceful shutdown
+        follower.terminate()  # its pages are transactions: stopping it anywhere loses nothing
         for process in (server, follower):
             process.wait(timeout=30)
     seconds = min(args.seconds, 10)
