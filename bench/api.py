@@ -15,26 +15,32 @@ built by the aggregates and written with the bulk COPY path of `letopis import`;
 read models in --projections catch up. The server does not follow; one `letopis projections run
 --follow` process keeps those read models current while the benchmark writes.
 """
+
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
 import signal
-import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from functools import partial
+from typing import cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import psycopg
 
+from bench.http_load import (
+    Request,
+    closed_loop,
+    open_loop,
+    pct,
+    run,
+    wait_until_answering,
+)
 from domain.envelope import Actor, BasisDocument, Meta, Role
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
@@ -108,151 +114,15 @@ def generate(ledger: Ledger, url: str, schema: str, learners: int, marks: int) -
     return written
 
 
-def _mark_body(n: int) -> bytes:
-    return json.dumps({"subject": "Математика", "academic_year": YEAR, "mark_id": str(uuid4()),
-                       "kind": "current", "value": str(2 + n % 4), "lesson_on": "2026-10-05",
-                       "effective_on": "2026-10-05"}).encode()
+def _mark(learners: int) -> Request:
+    body = json.dumps({"subject": "Математика", "academic_year": YEAR, "mark_id": str(uuid4()),
+                       "kind": "current", "value": str(random.randrange(2, 6)),
+                       "lesson_on": "2026-10-05", "effective_on": "2026-10-05"}).encode()
+    return "POST", f"/learners/{learner_id(random.randrange(learners))}/marks", body
 
 
-def _pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else 0.0
-
-
-class Http:
-    """A lean HTTP/1.1 keep-alive client (the load generator shares the 2 cores with the
-    server): raw asyncio streams, idle connections reused, Content-Length bodies only. A
-    connection idle longer than the server keeps it (uvicorn: 5 s) is not reused."""
-
-    IDLE_LIMIT = 4.0
-
-    def __init__(self, host: str, port: int, token: str) -> None:
-        self.host, self.port = host, port
-        self.auth = f"Authorization: Bearer {token}\r\n".encode()
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
-        self.opened = 0
-        self.statuses: Counter[int | str] = Counter()
-        self.problems: Counter[str] = Counter()
-
-    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        now = time.monotonic()
-        while self.idle:
-            reader, writer, since = self.idle.pop()
-            if now - since < self.IDLE_LIMIT:
-                return reader, writer
-            writer.close()
-        self.opened += 1
-        return await asyncio.open_connection(self.host, self.port)
-
-    async def request(self, method: str, path: str, body: bytes = b"") -> int:
-        reader, writer = await self._connection()
-        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n").encode() + self.auth
-        if body:
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n".encode()
-        writer.write(head + b"\r\n" + body)
-        response = await reader.readuntil(b"\r\n\r\n")
-        status = int(response[9:12])
-        length = 0
-        for line in response.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        body = await reader.readexactly(length)
-        self.idle.append((reader, writer, time.monotonic()))
-        if status >= 400:  # which problem: its stable code
-            self.problems[f"{status} {json.loads(body).get('code')}"] += 1
-        return status
-
-    def close(self) -> None:
-        for _, writer, _ in self.idle:
-            writer.close()
-
-
-def _profile_path(learners: int) -> str:
-    return f"/learners/{learner_id(random.randrange(learners))}/profile"
-
-
-async def open_loop(http: Http, learners: int, rate: int, seconds: float,
-                    warm_up: float = 3.0) -> tuple[list[float], int, float]:
-    """Requests due at a steady rate whether or not earlier ones finished (no coordinated
-    omission); latency counts from the due time, so a late start counts against the server.
-    The first `warm_up` seconds at the same rate (connections, pools) are not counted."""
-    latencies: list[float] = []
-    errors = 0
-
-    async def one(due: float, measured: bool) -> None:
-        nonlocal errors
-        outcome: int | str
-        try:
-            outcome = await http.request("GET", _profile_path(learners))
-        except (OSError, asyncio.IncompleteReadError) as error:
-            outcome = type(error).__name__
-        if measured:
-            latencies.append(time.perf_counter() - due)
-            errors += outcome != 200
-            http.statuses[outcome] += 1
-
-    begun = time.perf_counter()
-    skipped = int(rate * warm_up)
-    tasks = []
-    for i in range(skipped + int(rate * seconds)):
-        due = begun + i / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(due, i >= skipped)))
-    await asyncio.gather(*tasks)
-    return latencies, errors, time.perf_counter() - begun - warm_up
-
-
-async def closed_loop(http: Http, learners: int, concurrency: int, seconds: float,
-                      write: bool) -> tuple[list[float], int, float]:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker(w: int) -> None:
-        nonlocal errors
-        n = w
-        while time.perf_counter() < deadline:
-            t0 = time.perf_counter()
-            outcome: int | str
-            try:
-                if write:
-                    outcome = await http.request(
-                        "POST", f"/learners/{learner_id(random.randrange(learners))}/marks",
-                        _mark_body(n))
-                else:
-                    outcome = await http.request("GET", _profile_path(learners))
-            except (OSError, asyncio.IncompleteReadError) as error:
-                outcome = type(error).__name__
-            errors += outcome != (201 if write else 200)
-            http.statuses[outcome] += 1
-            latencies.append(time.perf_counter() - t0)
-            n += concurrency
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    return latencies, errors, time.perf_counter() - started
-
-
-def _run(coroutine_factory: Callable[[Http], Coroutine[Any, Any, Measured]], port: int,
-         token: str) -> Measured:
-    async def main() -> Measured:
-        http = Http("127.0.0.1", port, token)
-        try:
-            return await coroutine_factory(http)
-        finally:
-            http.close()
-            print(f"  statuses {dict(http.statuses)}, problems {dict(http.problems)}, "
-                  f"{http.opened} connections", flush=True)
-
-    try:
-        import uvloop
-    except ImportError:  # not on Windows
-        return asyncio.run(main())
-    return uvloop.run(main())
-
-
-Measured = tuple[list[float], int, float]
+def _profile(learners: int) -> Request:
+    return "GET", f"/learners/{learner_id(random.randrange(learners))}/profile", b""
 
 
 def baselines(url: str, schema: str, learners: int, seconds: float
@@ -359,22 +229,23 @@ def main() -> None:
                               env=env)
     follower = subprocess.Popen([letopis, "projections", "run", "--follow", *args.projections],
                                 env=env, stdout=subprocess.DEVNULL)
-    rows = []
+    rows: list[tuple[str, float, float, float, int, str]] = []
     try:
-        _wait_for_server(args.port, token, args.learners)
+        wait_until_answering(args.port, token, _profile(args.learners)[1])
         print(f"load before the reads: {_load()}", flush=True)
-        lat, errors, elapsed = _run(lambda h: open_loop(h, args.learners, args.rate,
-                                                        args.seconds), args.port, token)
-        rows.append((f"profile reads, open loop at {args.rate}/s", len(lat) / elapsed,
-                     _pct(lat, 50), _pct(lat, 99), errors, _load()))
-        lat, errors, elapsed = _run(lambda h: closed_loop(h, args.learners, args.concurrency,
-                                                          args.seconds, False), args.port, token)
-        rows.append((f"profile reads, max ({args.concurrency} clients)", len(lat) / elapsed,
-                     _pct(lat, 50), _pct(lat, 99), errors, _load()))
-        lat, errors, elapsed = _run(lambda h: closed_loop(h, args.learners, args.concurrency,
-                                                          args.seconds, True), args.port, token)
-        rows.append((f"mark writes, max ({args.concurrency} clients)", len(lat) / elapsed,
-                     _pct(lat, 50), _pct(lat, 99), errors, _load()))
+        reads, writes = partial(_profile, args.learners), partial(_mark, args.learners)
+        loads = [
+            (f"profile reads, open loop at {args.rate}/s",
+             lambda h: open_loop(h, reads, 200, args.rate, args.seconds)),
+            (f"profile reads, max ({args.concurrency} clients)",
+             lambda h: closed_loop(h, reads, 200, args.concurrency, args.seconds)),
+            (f"mark writes, max ({args.concurrency} clients)",
+             lambda h: closed_loop(h, writes, 201, args.concurrency, args.seconds)),
+        ]
+        for name, load in loads:
+            lat, errors, elapsed = run(load, args.port, token)
+            rows.append((name, len(lat) / elapsed, pct(lat, 50), pct(lat, 99), errors,
+                         _load()))
     finally:
         server.send_signal(signal.SIGINT)  # uvicorn's graceful shutdown
         follower.terminate()  # its pages are transactions: stopping it anywhere loses nothing
@@ -384,7 +255,7 @@ def main() -> None:
     for name, latencies in zip(("baseline: profile read in-process", "baseline: record_mark "
                                 "in-process"), baselines(args.url, args.schema, args.learners,
                                                          seconds), strict=True):
-        rows.append((name, len(latencies) / seconds, _pct(latencies, 50), _pct(latencies, 99),
+        rows.append((name, len(latencies) / seconds, pct(latencies, 50), pct(latencies, 99),
                      0, _load()))
     print(f"{'load':<36}{'ops/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  load average")
     for name, rate, p50, p99, errs, load in rows:
@@ -392,23 +263,6 @@ def main() -> None:
     print(f"HTTP max reads / in-process reads = {rows[1][1] / rows[3][1]:.2f}x; "
           f"HTTP max writes / in-process writes = {rows[2][1] / rows[4][1]:.2f}x; "
           f"open-loop read p99 / in-process read p99 = {rows[0][3] / rows[3][3]:.1f}x")
-
-
-def _wait_for_server(port: int, token: str, learners: int) -> None:
-    async def ready() -> bool:
-        http = Http("127.0.0.1", port, token)
-        try:
-            return await http.request("GET", _profile_path(learners)) == 200
-        except OSError:
-            return False
-        finally:
-            http.close()
-
-    for _ in range(600):
-        if asyncio.run(ready()):
-            return
-        time.sleep(0.1)
-    raise SystemExit("the server did not answer within 60 s")
 
 
 if __name__ == "__main__":
