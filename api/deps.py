@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.auth import ANONYMOUS, Principal, TokenError, decode_token
+from api.auth import ANONYMOUS, Principal, TokenError
 from api.errors import BadPrecondition, Unauthenticated
 from api.runtime import Runtime
 from letopis.bootstrap import Services
@@ -41,7 +41,7 @@ async def principal(rt: Annotated[Runtime, Depends(runtime)],
     if credentials is None:
         return ANONYMOUS
     try:
-        return decode_token(rt.settings, credentials.credentials)
+        return rt.tokens.decode(credentials.credentials)
     except TokenError as error:
         raise Unauthenticated(str(error), headers={"WWW-Authenticate": "Bearer"}) from None
 

@@ -92,9 +92,31 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port,
-                log_level=args.log_level, access_log=args.access_log)
+    options: dict[str, Any] = {"host": args.host, "port": args.port,
+                               "log_level": args.log_level, "access_log": args.access_log}
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Several worker processes, each building its app from the environment (as this process
+    # built `settings`). The projection follow loop runs here, once, not in every worker.
+    import os
+
+    from api.runtime import open_follower
+
+    stop_following = open_follower(settings) if settings.api_follow_projections else None
+    os.environ["LETOPIS_API_FOLLOW_PROJECTIONS"] = "false"
+    try:
+        uvicorn.run("api.app:create_app", factory=True, workers=args.workers, **options)
+    finally:
+        if stop_following is not None:
+            stop_following()
     return 0
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to 64")
+    return int(text)
 
 
 def register(sub: Any, settings: SettingsFactory) -> None:
@@ -124,4 +146,7 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     serve.add_argument("--log-level", default="info",
                        choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    serve.add_argument("--workers", type=_workers, default=1,
+                       help="server processes (default 1); the read models are followed by "
+                            "the parent process only")
     serve.set_defaults(func=lambda a: cmd_serve(a, settings()))

@@ -16,9 +16,10 @@ from projections.storage_postgres import PostgresProjectionStore
 from projections.storage_sqlite import SQLiteProjectionStore
 
 
-def open_projection_store(database_url: str, schema: str) -> ProjectionStore:
+def open_projection_store(database_url: str, schema: str, readers: int = 0) -> ProjectionStore:
+    """`readers`: a pool of that many connections for concurrent reads (PostgreSQL)."""
     if database_url.startswith(("postgresql://", "postgres://")):
-        return PostgresProjectionStore(database_url, schema)
+        return PostgresProjectionStore(database_url, schema, readers)
     return SQLiteProjectionStore(database_url[len("sqlite:///"):])
 
 

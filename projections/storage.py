@@ -53,6 +53,15 @@ class ProjectionState:
     updated_at: str
 
 
+@dataclass(frozen=True)
+class Related:
+    """A row with the rows of another table it names, and the read model's position."""
+
+    position: int
+    row: Row | None
+    related: dict[str, Row]
+
+
 class ProjectionStore(ABC):
     """The storage operations the engine needs; one implementation per database."""
 
@@ -114,6 +123,20 @@ class ProjectionStore(ABC):
             if s.name == name and (s.active if generation is None else s.generation == generation):
                 return s
         return None
+
+    def read_related(self, name: str, table: str, key: str, *, related_table: str,
+                     items: str, item_key: str) -> Related:
+        """The row `key` of `table`, the rows of `related_table` whose keys are the `item_key`
+        fields of the row's list `items`, and the active generation's position. Stores that
+        can answer this in one statement (one snapshot, one round trip) override it."""
+        state = self.state(name)
+        row = self.read(name, table, key)
+        related: dict[str, Row] = {}
+        for item in (row or {}).get(items, []):
+            found = self.read(name, related_table, item[item_key])
+            if found is not None:
+                related[item[item_key]] = found
+        return Related(state.position if state else 0, row, related)
 
     def wait_for(self, name: str, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the active projection has reached `position`."""

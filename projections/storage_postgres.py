@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from projections import storage_feed_postgres as feed
 from projections.base import Projection, Row
@@ -16,6 +19,7 @@ from projections.storage import (
     GenerationRetired,
     ProjectionState,
     ProjectionStore,
+    Related,
     check_fields,
     physical,
     state_from_row,
@@ -24,11 +28,19 @@ from projections.storage import (
 
 
 class PostgresProjectionStore(ProjectionStore):
-    def __init__(self, conninfo: str, store_schema: str) -> None:
+    """`readers` > 0 gives the reads (read, page, states, the change log) a pool of their own
+    connections, for a server whose requests read concurrently; the engine's writes keep the
+    one connection `conn`."""
+
+    def __init__(self, conninfo: str, store_schema: str, readers: int = 0) -> None:
         self.schema = f"{store_schema}_proj"
         self.conninfo = conninfo  # the change feed LISTENs on a connection of its own
         self.conn = psycopg.connect(conninfo, autocommit=True)
         self._q = f'"{self.schema}"'
+        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        if readers > 0:
+            self._pool = ConnectionPool(conninfo, min_size=readers, max_size=readers,
+                                        kwargs={"autocommit": True}, open=True)
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
             self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self._q}".encode())
@@ -41,6 +53,14 @@ class PostgresProjectionStore(ProjectionStore):
 
     def _t(self, name: str) -> str:
         return f'{self._q}."{name}"'
+
+    @contextmanager
+    def _reading(self) -> Iterator[psycopg.Connection[Any]]:
+        if self._pool is None:
+            yield self.conn
+        else:
+            with self._pool.connection() as conn:
+                yield conn
 
     def ensure(self, projection: Projection, generation: int, *, active: bool) -> None:
         with self.conn.transaction():
@@ -59,9 +79,11 @@ class PostgresProjectionStore(ProjectionStore):
                 (projection.name, generation, active, "running" if active else "building"))
 
     def states(self) -> list[ProjectionState]:
-        rows = self.conn.execute(
-            f"SELECT name, generation, active, position, state, error, updated_at "
-            f"FROM {self._q}.projection_state ORDER BY name, generation".encode()).fetchall()
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT name, generation, active, position, state, error, updated_at "
+                f"FROM {self._q}.projection_state ORDER BY name, generation".encode()
+            ).fetchall()
         return [state_from_row(r) for r in rows]
 
     def load(self, name: str, generation: int, table: str, keys: Iterable[str]) -> dict[str, Row]:
@@ -169,9 +191,25 @@ class PostgresProjectionStore(ProjectionStore):
                               (projection.name, generation))
 
     def read(self, name: str, table: str, key: str) -> Row | None:
-        row = self.conn.execute(f"SELECT doc FROM {self._t(view(name, table))} WHERE key = %s"
-                                .encode(), (key,)).fetchone()
+        with self._reading() as conn:
+            row = conn.execute(f"SELECT doc FROM {self._t(view(name, table))} WHERE key = %s"
+                               .encode(), (key,)).fetchone()
         return None if row is None else dict(row[0])
+
+    def read_related(self, name: str, table: str, key: str, *, related_table: str,
+                     items: str, item_key: str) -> Related:
+        sql = (f"SELECT (SELECT position FROM {self._q}.projection_state "
+               f"WHERE name = %(name)s AND active), r.doc, "
+               f"(SELECT jsonb_object_agg(t.key, t.doc) FROM {self._t(view(name, related_table))}"
+               f" t WHERE t.key IN (SELECT i->>%(item_key)s "
+               f"FROM jsonb_array_elements(r.doc->%(items)s) i)) "
+               f"FROM (SELECT 1) one LEFT JOIN {self._t(view(name, table))} r ON r.key = %(key)s")
+        with self._reading() as conn:
+            row = conn.execute(sql.encode(), {"name": name, "key": key, "items": items,
+                                              "item_key": item_key}).fetchone()
+        assert row is not None  # the LEFT JOIN from one row always yields one
+        return Related(int(row[0] or 0), None if row[1] is None else dict(row[1]),
+                       dict(row[2] or {}))
 
     def scan(self, name: str, table: str, generation: int | None = None
              ) -> list[tuple[str, Row]]:
@@ -184,17 +222,23 @@ class PostgresProjectionStore(ProjectionStore):
              where: dict[str, str] | None = None) -> list[tuple[str, Row]]:
         fields = check_fields(where)
         clauses = ["key > %s"] + [f"doc->>'{f}' = %s" for f in fields]
-        rows = self.conn.execute(
-            f"SELECT key, doc FROM {self._t(view(name, table))} WHERE {' AND '.join(clauses)} "
-            "ORDER BY key LIMIT %s".encode(), (after or "", *fields.values(), limit)).fetchall()
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT key, doc FROM {self._t(view(name, table))} "
+                f"WHERE {' AND '.join(clauses)} ORDER BY key LIMIT %s".encode(),
+                (after or "", *fields.values(), limit)).fetchall()
         return [(r[0], dict(r[1])) for r in rows]
 
     def read_changes(self, after: int, limit: int, projections: list[str] | None
                      ) -> list[Change]:
-        return feed.read(self.conn, self._q, after, limit, projections)
+        with self._reading() as conn:
+            return feed.read(conn, self._q, after, limit, projections)
 
     def feed_head(self) -> int:
-        return feed.head(self.conn, self._q)
+        with self._reading() as conn:
+            return feed.head(conn, self._q)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         self.conn.close()

@@ -15,6 +15,7 @@ from api.schemas import Document
 from projections.base import Row
 from projections.digital_profile import current_average
 from projections.learner_history import with_organisations
+from projections.storage import Related
 
 router = APIRouter(tags=["learners"], responses={**ERRORS, **reads.JSON_OK})
 MinPosition = Annotated[int | None, Query(ge=0, description="wait (bounded) until the read "
@@ -53,15 +54,26 @@ def digital_profile(learner_id: UUID, request: Request, rt: RuntimeDep, caller: 
                     academic_year: Annotated[str | None, Query(
                         pattern=r"^[0-9]{4}/[0-9]{4}$")] = None) -> Response:
     _allowed(rt, caller, learner_id)
-    at = reads.position(rt, "digital_profile", min_position)
-    profile = rt.projections.read("digital_profile", "profiles", str(learner_id))
+    found = _profile(rt, learner_id)
+    if min_position is not None and found.position < min_position:
+        reads.position(rt, "digital_profile", min_position)  # waits (bounded) or answers 409
+        found = _profile(rt, learner_id)
+    profile = found.row
     if profile is None:
-        return reads.document(request, None, at, f"learner {learner_id}")
+        return reads.document(request, None, found.position, f"learner {learner_id}")
     subjects = []
     for subject in profile["subjects"]:
         if academic_year is not None and subject["academic_year"] != academic_year:
             continue
-        marks = rt.projections.read("digital_profile", "subject_marks", subject["gradebook_id"])
+        marks = found.related.get(subject["gradebook_id"])
         if marks is not None:
             subjects.append({**marks, "current_average": current_average(marks)})
-    return reads.document(request, {**profile, "marks": subjects}, at, f"learner {learner_id}")
+    return reads.document(request, {**profile, "marks": subjects}, found.position,
+                          f"learner {learner_id}")
+
+
+def _profile(rt: RuntimeDep, learner_id: UUID) -> Related:
+    """The profile, its subjects' marks and the read model's position: one query."""
+    return rt.projections.read_related("digital_profile", "profiles", str(learner_id),
+                                       related_table="subject_marks", items="subjects",
+                                       item_key="gradebook_id")

@@ -42,3 +42,28 @@ def test_token_demo_prints_one_token_per_role(tmp_path: Path, monkeypatch: pytes
     assert roles == [r.value for r in ApiRole if r is not ApiRole.PUBLIC]
     tokens = [line for line in lines if not line.startswith("# ")]
     assert decode_token(Settings(), tokens[-1]).learner_id is not None
+
+
+def test_serve_with_workers_follows_the_read_models_in_the_parent_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import api.runtime
+
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite'}")
+    monkeypatch.setenv("LETOPIS_API_FOLLOW_PROJECTIONS", "true")  # restored afterwards
+    served: list[tuple[object, dict[str, object], str | None]] = []
+    following: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(
+        (app, options, __import__("os").environ.get("LETOPIS_API_FOLLOW_PROJECTIONS"))))
+    monkeypatch.setattr(api.runtime, "open_follower",
+                        lambda settings: following.append("on") or (
+                            lambda: following.append("off")))
+    assert run(["serve", "--workers", "2", "--port", "8123"]) == 0
+    (app, options, follow_in_workers), = served
+    assert app == "api.app:create_app"
+    assert options["factory"] is True
+    assert options["workers"] == 2
+    assert options["port"] == 8123
+    assert follow_in_workers == "false"  # the workers' settings: no follow loop of their own
+    assert following == ["on", "off"]  # the parent's loop, stopped when the server stops
