@@ -9,16 +9,18 @@ from fastapi import APIRouter
 from api import commands, scopes
 from api.access import Action, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import DecideAppeal, FileAppeal, RecordProtocolEntry
 from domain.acceptance_values import Deficiency, ProtocolEntry
 from domain.exam_values import ExamScore
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
 @router.post("/appeals", status_code=201, summary="File an appeal on an exam")
+@gate(Action.WRITE_APPEAL)
 def file_appeal(body: FileAppeal, services: ServicesDep, caller: PrincipalDep,
                 headers: CommandDep) -> CommandResult:
     authorise(caller, Action.WRITE_APPEAL)
@@ -27,6 +29,7 @@ def file_appeal(body: FileAppeal, services: ServicesDep, caller: PrincipalDep,
 
 
 @router.post("/appeals/{appeal_id}/decision", status_code=201, summary="Decide an appeal")
+@gate(Action.WRITE_APPEAL)
 def decide_appeal(appeal_id: UUID, body: DecideAppeal, services: ServicesDep,
                   caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     authorise(caller, Action.WRITE_APPEAL)
@@ -39,6 +42,8 @@ def decide_appeal(appeal_id: UUID, body: DecideAppeal, services: ServicesDep,
 
 @router.post("/protocols/{protocol_id}/entries", status_code=201,
              summary="Record an organisation's result in an acceptance protocol")
+@gate(Action.WRITE_PROTOCOL, lambda services, key: [scopes.protocol(services, key)],
+      "protocol_id", "protocol")
 def record_protocol_entry(protocol_id: UUID, body: RecordProtocolEntry, services: ServicesDep,
                           caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     authorise_lazily(caller, Action.WRITE_PROTOCOL,
