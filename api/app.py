@@ -10,15 +10,20 @@ from fastapi import FastAPI
 
 from api import errors
 from api.routes import (
+    admissions,
     audit,
     contingent,
     exams,
     feed,
     funding,
+    kindergarten,
     learners,
+    olympiads,
+    organisation_changes,
     public,
     reconciliation,
     registers,
+    staff,
 )
 from api.runtime import Runtime, open_runtime
 from letopis.settings import Settings
@@ -50,7 +55,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="Letopis API", version="1", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (contingent, funding, exams, learners, registers, public, audit, feed,
+    for module in (contingent, funding, exams, staff, olympiads, organisation_changes,
+                   kindergarten, admissions, learners, registers, public, audit, feed,
                    reconciliation):
         app.include_router(module.router)
     return app
