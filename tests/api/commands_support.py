@@ -3,9 +3,12 @@ with a given problem code and write nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute
 
 
 def event_count(client: TestClient) -> int:
@@ -39,3 +42,13 @@ def refused(client: TestClient, path: str, body: dict[str, Any] | None,
     assert problem["code"] == code, problem
     assert event_count(client) == before
     return problem
+
+
+def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """Every API route of an app, also inside included routers (FastAPI includes them lazily;
+    no router here has a prefix, so the paths are the routes' own)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from api_routes(route.original_router.routes)

@@ -8,7 +8,7 @@ endpoints are read from the app, so a new write endpoint without a gate fails he
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ from uuid import UUID, uuid4
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import BaseRoute
 
 from api.access import POLICY, needs_scope
 from api.app import create_app
@@ -25,6 +24,7 @@ from api.auth import ANONYMOUS, ApiRole, Principal
 from api.gates import GATES
 from letopis.settings import Settings
 from letopis.store import init_store
+from tests.api.commands_support import api_routes
 from tests.api.conftest import Tokens, make_settings
 from tests.api.world import World, build_world
 
@@ -36,17 +36,7 @@ def _method(route: APIRoute) -> str:
     return sorted(route.methods or ())[0]
 
 
-def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
-    """Every API route of the app, also inside included routers (FastAPI includes them
-    lazily; no router here has a prefix, so the paths are the routes' own)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):
-            yield from _api_routes(route.original_router.routes)
-
-
-_ROUTES = [r for r in _api_routes(create_app(Settings(database_url="sqlite:///unused.sqlite"))
+_ROUTES = [r for r in api_routes(create_app(Settings(database_url="sqlite:///unused.sqlite"))
                                   .routes) if _method(r) in WRITES]
 MALFORMED: list[tuple[str, dict[str, Any]]] = [
     ("not json", {"content": b"{not json", "headers": {"Content-Type": "application/json"}}),
