@@ -42,6 +42,9 @@ class QueueTermsIn(CommandFields):
 
 
 class Reason(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"reason": "семья переезжает"}]})
+
     reason: str = _Text
 
 
@@ -64,17 +67,30 @@ class OpenRound(CommandFields):
 
 
 class OfferPlace(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"child_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11",
+        "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
+        "reason": "место освободилось после отказа"}]})
+
     child_id: UUID
     organisation_id: UUID
     reason: str = _Text
 
 
 class AnswerOffer(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"accepted": False, "reason": "далеко от дома"}]})
+
     accepted: bool
     reason: str = Field(default="", max_length=500)
 
 
 class EnrolFromQueue(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"enrolment_id": "5a6b7c8d-1111-4222-8333-444455556666", "group": "Солнышко",
+        "academic_year": "2027/2028", "effective_on": "2027-09-01",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     enrolment_id: UUID
     group: str = _Group
     academic_year: str = _Year
@@ -105,11 +121,19 @@ class ReceiveFirstClass(CommandFields):
 
 
 class GrantAgeException(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "child_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     academic_year: str = _Year
     child_id: UUID
 
 
 class RefuseFirstClass(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "application_id": "5a6b7c8d-1111-4222-8333-444455556666",
+        "reason": "incomplete_documents", "explanation": "нет справки о регистрации"}]})
+
     academic_year: str = _Year
     application_id: UUID
     reason: RefusalReason
@@ -117,6 +141,11 @@ class RefuseFirstClass(CommandFields):
 
 
 class OrderFirstClass(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "application_ids": ["5a6b7c8d-1111-4222-8333-444455556666"],
+        "class_name": "1А", "effective_on": "2027-07-02",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     academic_year: str = _Year
     application_ids: list[UUID] = Field(min_length=1, max_length=1000)
     class_name: str = _Group
@@ -132,6 +161,11 @@ class ProgrammePlacesIn(Wire):
 
 
 class OpenCollege(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028",
+        "programmes": [{"code": "09.02.07", "name": "Информационные системы и программирование",
+                        "places": 25}]}]})
+
     academic_year: str = _Year
     programmes: list[ProgrammePlacesIn] = Field(min_length=1, max_length=200)
 
@@ -155,6 +189,10 @@ class SubmitCollegeDraft(CommandFields):
 
 
 class ConfirmCollege(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "originals": ["аттестат", "паспорт"],
+        "average_mark": "4.50"}]})
+
     academic_year: str = _Year
     originals: list[str] = Field(min_length=1, max_length=20,
                                  examples=[["аттестат", "паспорт"]])
@@ -162,16 +200,27 @@ class ConfirmCollege(CommandFields):
 
 
 class WithdrawCollege(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "reason": "выбрал другой колледж"}]})
+
     academic_year: str = _Year
     reason: str = _Text
 
 
 class PublishRating(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "code": "09.02.07"}]})
+
     academic_year: str = _Year
     code: str = Field(min_length=1, max_length=20)
 
 
 class OrderCollegeEnrolment(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2027/2028", "code": "09.02.07",
+        "application_ids": ["5a6b7c8d-1111-4222-8333-444455556666"], "group": "ИС-11",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     academic_year: str = _Year
     code: str = Field(min_length=1, max_length=20)
     application_ids: list[UUID] = Field(min_length=1, max_length=1000)

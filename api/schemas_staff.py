@@ -39,10 +39,18 @@ class HireEmployee(CommandFields):
 
 
 class ChangePosition(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"position": {"title": "заместитель директора"},
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     position: PositionIn
 
 
 class EmployeeLeaves(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"reason": "по собственному желанию", "effective_on": "2026-12-30",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     reason: str = _Text
 
 
@@ -58,10 +66,20 @@ class AssignClassTeacher(CommandFields):
 
 
 class ReplaceClassTeacher(AssignClassTeacher):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"class_name": "5Б", "academic_year": "2026/2027",
+        "person_id": "1c7d2f4e-0a3b-4c5d-8e9f-112233445566",
+        "reason": "отпуск по уходу за ребёнком",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     reason: str = _Text
 
 
 class UnassignClassTeacher(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"class_name": "5Б", "academic_year": "2026/2027", "reason": "класс расформирован",
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     class_name: str = _Class
     academic_year: str = _Year
     reason: str = _Text
@@ -78,6 +96,9 @@ class FileAttestation(CommandFields):
 
 
 class AssessAttestation(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"conclusion": "соответствует требованиям первой категории", "recommended": True}]})
+
     conclusion: str = Field(min_length=1, max_length=5000)
     recommended: bool
 
@@ -119,10 +140,16 @@ class PlanStage(CommandFields, StageIn):
 
 
 class HoldStage(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"held_on": "2026-10-05", "effective_on": "2026-10-06"}]})
+
     held_on: date
 
 
 class ApplyToOlympiad(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60", "grade": 9}]})
+
     organisation_id: UUID
     grade: int = Field(ge=1, le=11)
 
@@ -138,16 +165,26 @@ class RecordOlympiadResult(CommandFields):
 
 
 class RequestOlympiadResults(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"stage_id": "0d1e2f30-4151-4617-8819-2a2b2c2d2e2f"}]})
+
     stage_id: UUID
 
 
 class FileOlympiadAppeal(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"appeal_id": "5a6b7c8d-1111-4222-8333-444455556666",
+        "stage_id": "0d1e2f30-4151-4617-8819-2a2b2c2d2e2f", "reason": "задача 3 решена верно"}]})
+
     appeal_id: UUID
     stage_id: UUID
     reason: str = Field(min_length=1, max_length=5000)
 
 
 class DecideOlympiadAppeal(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"outcome": "score_changed", "score": "41", "status": "winner"}]})
+
     outcome: AppealOutcome
     score: str = _Score
     status: ResultStatus
@@ -161,6 +198,15 @@ class ImportedResultIn(Wire):
 
 
 class ImportOlympiadResults(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"academic_year": "2024/2025", "subject": "Физика",
+        "stage": {"stage_id": "0d1e2f30-4151-4617-8819-2a2b2c2d2e2f", "level": "municipal",
+                  "area": "Оренбург", "planned_on": "2024-11-20", "max_score": 100},
+        "held_on": "2024-11-20", "source": "протокол жюри от 2024-11-28",
+        "results": [{"learner_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11", "grade": 9,
+                     "score": "78", "status": "winner"}],
+        "basis": {"kind": "order", "number": "15-лс", "dated": "2026-12-28"}}]})
+
     academic_year: str = _Year
     subject: str = Field(min_length=1, max_length=100)
     stage: StageIn
@@ -185,14 +231,25 @@ class FieldChangeIn(Wire):
 
 
 class EditCard(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"changes": [{"field": "actual_address", "value": "г. Оренбург, ул. Советская, 3"}]}]})
+
     changes: list[FieldChangeIn] = Field(min_length=1, max_length=20)
 
 
 class SubmitChangeRequest(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"request_id": "5a6b7c8d-1111-4222-8333-444455556666",
+        "changes": [{"field": "short_name", "value": "МОБУ «Лицей № 1»"}],
+        "reason": "переименование по постановлению учредителя"}]})
+
     request_id: UUID
     changes: list[FieldChangeIn] = Field(min_length=1, max_length=20)
     reason: str = _Text
 
 
 class RejectChangeRequest(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"reason": "нет постановления учредителя"}]})
+
     reason: str = _Text
