@@ -26,8 +26,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api import scopes
 from api.access import Action, Scope, needs_scope, require, require_in_scope
-from api.auth import ANONYMOUS, Principal, TokenError, decode_token
-from api.errors import Unauthenticated
+from api.auth import Principal
+from api.deps import caller_of
 from api.runtime import Runtime
 from letopis.bootstrap import Services
 
@@ -47,7 +47,7 @@ class Gate:
 
     def check(self, request: Request) -> Principal:
         runtime: Runtime = request.app.state.runtime
-        caller = caller_of(runtime, request.headers.get("authorization"))
+        caller = caller_of(runtime, _bearer_token(request.headers.get("authorization")))
         require(caller, self.action)
         if self.scope_of is not None and needs_scope(caller):
             try:
@@ -85,16 +85,10 @@ def organisation_gate(action: Action, param: str = "organisation_id"
                 "organisation")
 
 
-def caller_of(runtime: Runtime, authorization: str | None) -> Principal:
-    """The caller named by an `Authorization` header: anonymous without a bearer token, 401
-    with a bad one (the same rule as `api.deps.principal`)."""
+def _bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, as FastAPI's `HTTPBearer` reads it."""
     scheme, credentials = get_authorization_scheme_param(authorization)
-    if not (authorization and scheme and credentials) or scheme.lower() != "bearer":
-        return ANONYMOUS
-    try:
-        return decode_token(runtime.settings, credentials)
-    except TokenError as error:
-        raise Unauthenticated(str(error), headers={"WWW-Authenticate": "Bearer"}) from None
+    return credentials if scheme.lower() == "bearer" and credentials else None
 
 
 class GatedRoute(APIRoute):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api import commands, reads
 from api.access import Action, Scope, authorise, require
-from api.auth import ApiRole
+from api.auth import ApiRole, Principal
 from api.deps import PrincipalDep, RuntimeDep, ServicesDep, VersionedDep
 from api.gates import GatedRoute, gate, organisation_gate
 from api.routes.contingent import ERRORS
@@ -151,7 +151,7 @@ class StaffTable(Enum):
     ATTESTATIONS = "attestations"
 
 
-def _own(caller: PrincipalDep) -> str | None:
+def _own(caller: Principal) -> str | None:
     """The organisation an organisation's staff reads are confined to (None: region-wide)."""
     return str(caller.organisation_id) if caller.role is ApiRole.ORGANISATION_STAFF else None
 
