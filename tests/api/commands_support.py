@@ -10,6 +10,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
 
+from tests.api.conftest import Tokens
+
+
+def tokens_for(client: TestClient) -> Tokens:
+    """Tokens signed with the keys of the client's app (either store)."""
+    return Tokens(client.app.state.runtime.settings)  # type: ignore[attr-defined]
+
 
 def event_count(client: TestClient) -> int:
     store = client.app.state.runtime.services.ledger.store  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from api.gates import GATES
 from api.routes import admissions, kindergarten, olympiads, organisation_changes, staff
 from domain.college_admission import CollegeAdmission
 from domain.kindergarten_queue import KindergartenApplication
-from tests.api.commands_support import refused, written
+from tests.api.commands_support import refused, tokens_for, written
 from tests.api.conftest import Tokens
 from tests.api.world import BASIS, build_world, ok, org_body
 
@@ -54,7 +54,8 @@ def _round(client: TestClient, municipal: dict[str, str], kindergarten_id: UUID,
     return str(result["streams"][0]["stream_id"])
 
 
-def test_kindergarten_queue(client: TestClient, tokens: Tokens) -> None:
+def test_kindergarten_queue(any_client: TestClient) -> None:
+    client, tokens = any_client, tokens_for(any_client)
     operator = tokens(R.REGIONAL_OPERATOR)
     build_world(client, operator)
     kindergarten_id = _organisation(client, operator, "kindergarten")
@@ -114,7 +115,8 @@ def test_kindergarten_queue(client: TestClient, tokens: Tokens) -> None:
     assert client.get("/kindergarten-queues/Оренбург", headers=parent).status_code == 403
 
 
-def test_first_class_admission(client: TestClient, tokens: Tokens) -> None:
+def test_first_class_admission(any_client: TestClient) -> None:
+    client, tokens = any_client, tokens_for(any_client)
     operator = tokens(R.REGIONAL_OPERATOR)
     w = build_world(client, operator)
     school = tokens(R.ORGANISATION_STAFF, org=w.school)
@@ -156,7 +158,8 @@ def test_first_class_admission(client: TestClient, tokens: Tokens) -> None:
     assert str(child) in {s["stream_id"] for s in ordered["streams"]}
 
 
-def test_college_admission(client: TestClient, tokens: Tokens) -> None:
+def test_college_admission(any_client: TestClient) -> None:
+    client, tokens = any_client, tokens_for(any_client)
     operator = tokens(R.REGIONAL_OPERATOR)
     build_world(client, operator)
     college_id = _organisation(client, operator, "college")

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import ApiRole
 from domain.olympiad import Olympiad
-from tests.api.commands_support import event_count, refused, written
-from tests.api.conftest import Tokens
+from tests.api.commands_support import event_count, refused, tokens_for, written
 from tests.api.world import BASIS, YEAR, World, build_world
 
 R = ApiRole
@@ -23,7 +22,8 @@ def _hire(person: UUID, name: str = "Иванова Анна Петровна") 
             "position": {"title": "учитель", "subjects": ["Математика"]}, "basis": BASIS}
 
 
-def test_staff_commands_and_reads(client: TestClient, tokens: Tokens) -> None:
+def test_staff_commands_and_reads(any_client: TestClient) -> None:
+    client, tokens = any_client, tokens_for(any_client)
     operator = tokens(R.REGIONAL_OPERATOR)
     w = build_world(client, operator)
     staff = tokens(R.ORGANISATION_STAFF, org=w.school)
@@ -106,7 +106,8 @@ def _stage(stage: UUID) -> dict[str, Any]:
             "planned_on": "2026-10-05", "max_score": 50}
 
 
-def test_olympiad_commands(client: TestClient, tokens: Tokens) -> None:
+def test_olympiad_commands(any_client: TestClient) -> None:
+    client, tokens = any_client, tokens_for(any_client)
     operator = tokens(R.REGIONAL_OPERATOR)
     w: World = build_world(client, operator)
     parent = tokens(R.PARENT, learner=w.learner)
@@ -142,7 +143,8 @@ def test_olympiad_commands(client: TestClient, tokens: Tokens) -> None:
                      "status": "participant"}], "basis": BASIS}, operator)
 
 
-def test_organisation_card_changes(client: TestClient, tokens: Tokens) -> None:
+def test_organisation_card_changes(any_client: TestClient) -> None:
+    client, tokens = any_client, tokens_for(any_client)
     operator = tokens(R.REGIONAL_OPERATOR)
     w = build_world(client, operator)
     staff = tokens(R.ORGANISATION_STAFF, org=w.school)
