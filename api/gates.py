@@ -1,15 +1,16 @@
 """The access check of every write endpoint, run before its body is read.
 
-FastAPI reads and validates a request's body before it calls the route (and before it solves
-the route's dependencies' errors), so a check inside the route comes too late: a caller without
-the right would get a 422 that shows the endpoint's body, or a 404/409 that shows whether the
-target exists. A write endpoint therefore declares its gate with `@gate(action, ...)` under its
-`@router.post(...)`, on a router built with `route_class=GatedRoute`; the route then checks, in
-this order and before anything else: the token (401), the role against `POLICY` (401/403), and,
-where the target is named in the path, that it is in the caller's scope (404, as if missing).
-A target named only in the body is checked by the route after validation (the body is all the
-caller has shown; nothing about the ledger has been revealed by then).
-`tests/api/test_gates.py` proves it for every write endpoint of the app.
+FastAPI parses a request's body (malformed JSON is a 422 at once) and validates it with the
+route's parameters before the route runs, so a check inside the route comes too late: a caller
+without the right would get a 422 that shows the endpoint's body, or a 404/409 that shows
+whether the target exists. A write endpoint therefore declares its gate with
+`@gate(action, ...)` under its `@router.post(...)`, on a router built with
+`route_class=GatedRoute`; the route then checks, in this order and before anything else: the
+token (401), the role against `POLICY` (401/403), and, where the target is named in the path,
+that it is in the caller's scope (404, as if missing). A target named only in the body is
+checked by the route after validation (the body is all the caller has shown; nothing about the
+ledger has been revealed by then). `tests/api/test_gates.py` proves it for every write endpoint
+of the app.
 """
 
 from __future__ import annotations
