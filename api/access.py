@@ -18,6 +18,7 @@ from uuid import UUID
 
 from api.auth import ApiRole, Principal
 from api.errors import Forbidden, ResourceNotFound, Unauthenticated
+from domain.errors import NotFound
 
 log = logging.getLogger("letopis.api.access")
 
@@ -26,15 +27,23 @@ R = ApiRole
 
 class Action(Enum):
     REGISTER_ORGANISATION = "register_organisation"
-    WRITE_LEARNER = "write_learner"  # register, enrol, transfer, leave
+    WRITE_ORGANISATION = "write_organisation"  # details, licence, accreditation, reorganise, close
+    WRITE_LEARNER = "write_learner"  # register, enrol, transfer, leave, cancel an entry
     WRITE_MARK = "write_mark"
     ISSUE_CERTIFICATE = "issue_certificate"
+    # establish a group; credit / expire a year, convert, revert, suspend, resume, close
+    WRITE_CERTIFICATE = "write_certificate"
+    CERTIFY_PROGRAMME = "certify_programme"
     REQUEST_CONTRACT = "request_contract"
+    WRITE_CONTRACT = "write_contract"  # confirm, activate, refuse, terminate
     SUBMIT_CLAIM = "submit_claim"
     DECIDE_CLAIM = "decide_claim"  # approve, reject
     RECORD_PAYMENT = "record_payment"
-    WRITE_APPEAL = "write_appeal"  # file, decide
-    WRITE_PROTOCOL = "write_protocol"
+    WRITE_EXAM = "write_exam"  # schedule, results day, register participant, record result
+    WRITE_APPEAL = "write_appeal"  # file, not accept, schedule hearing, withdraw, decide
+    WRITE_COMMISSION = "write_commission"  # form, appoint, dismiss, change chair
+    WRITE_ACCEPTANCE = "write_acceptance"  # open campaign, plan, reschedule, confirm remedies
+    WRITE_PROTOCOL = "write_protocol"  # open, record an entry, sign
     READ_LEARNER = "read_learner"  # learner history, digital profile
     READ_FINANCE = "read_finance"
     READ_COMMISSION = "read_commission"
@@ -71,15 +80,25 @@ _EVERYONE = frozenset(R)
 # limited by `in_scope`; the others see the whole region for the actions listed here.
 POLICY: dict[Action, frozenset[ApiRole]] = {
     Action.REGISTER_ORGANISATION: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.WRITE_ORGANISATION: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
     Action.WRITE_LEARNER: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
                                      R.ORGANISATION_STAFF}),
     Action.WRITE_MARK: frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF, R.CLASS_TEACHER}),
     Action.ISSUE_CERTIFICATE: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.WRITE_CERTIFICATE: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    # The regional operator of personalised funding certifies programmes (the register).
+    Action.CERTIFY_PROGRAMME: frozenset({R.REGIONAL_OPERATOR}),
     Action.REQUEST_CONTRACT: frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}),
+    Action.WRITE_CONTRACT: frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}),
     Action.SUBMIT_CLAIM: frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}),
     Action.DECIDE_CLAIM: frozenset({R.REGIONAL_OPERATOR, R.FINANCE}),
     Action.RECORD_PAYMENT: frozenset({R.REGIONAL_OPERATOR, R.FINANCE}),
+    # ГИА is run region-wide (РЦОИ and the region's appeal commission).
+    Action.WRITE_EXAM: frozenset({R.REGIONAL_OPERATOR}),
     Action.WRITE_APPEAL: frozenset({R.REGIONAL_OPERATOR}),
+    # A municipal authority forms its own acceptance commission (area = its municipality).
+    Action.WRITE_COMMISSION: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.WRITE_ACCEPTANCE: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
     Action.WRITE_PROTOCOL: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
     Action.READ_LEARNER: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
                                     R.ORGANISATION_STAFF, R.CLASS_TEACHER, R.AUDITOR,
@@ -204,7 +223,12 @@ def authorise(principal: Principal, action: Action, scopes: Iterable[Scope] = ()
 def authorise_lazily(principal: Principal, action: Action,
                      resolve: Callable[[], Iterable[Scope]], what: str) -> None:
     """Like `authorise`, resolving the resource's scopes only after the role passed, and only
-    for scoped roles (resolving may read the ledger, and may itself answer 404)."""
+    for scoped roles. A resource that is missing answers a scoped caller exactly as one outside
+    its scope does (a domain code such as `contract_not_found` would tell the two apart)."""
     require(principal, action)
     if needs_scope(principal):
-        require_in_scope(principal, action, resolve(), what)
+        try:
+            scopes = list(resolve())
+        except NotFound:
+            raise ResourceNotFound(f"{what} is not in the ledger") from None
+        require_in_scope(principal, action, scopes, what)

@@ -10,9 +10,13 @@ from fastapi import FastAPI
 
 from api import errors
 from api.routes import (
+    acceptance,
     admissions,
     audit,
+    certificates,
+    commissions,
     contingent,
+    contracts,
     exams,
     feed,
     funding,
@@ -23,6 +27,7 @@ from api.routes import (
     public,
     reconciliation,
     registers,
+    registry,
     staff,
 )
 from api.runtime import Runtime, open_runtime
@@ -55,8 +60,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="Letopis API", version="1", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (contingent, funding, exams, staff, olympiads, organisation_changes,
-                   kindergarten, admissions, learners, registers, public, audit, feed,
-                   reconciliation):
+    for module in (contingent, registry, funding, certificates, contracts, exams, commissions,
+                   acceptance, staff, olympiads, organisation_changes, kindergarten, admissions,
+                   learners, registers, public, audit, feed, reconciliation):
         app.include_router(module.router)
     return app

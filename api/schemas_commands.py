@@ -18,7 +18,20 @@ from domain.organisation import OrganisationKind
 _Text = Field(min_length=1, max_length=500)
 
 
-class RegisterOrganisation(CommandFields):
+class OrganisationCard(CommandFields):
+    """The registry card: what registering sets and a change of details replaces."""
+
+    full_name: str = _Text
+    short_name: str = _Text
+    kind: OrganisationKind
+    inn: str = Field(pattern=r"^[0-9]{10}([0-9]{2})?$")
+    ogrn: str = Field(pattern=r"^[0-9]{13}([0-9]{2})?$")
+    municipality: str = _Text
+    legal_address: str = _Text
+    actual_address: str = _Text
+
+
+class RegisterOrganisation(OrganisationCard):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
         "full_name": "Муниципальное общеобразовательное бюджетное учреждение «СОШ № 1»",
@@ -28,14 +41,6 @@ class RegisterOrganisation(CommandFields):
         "actual_address": "г. Оренбург, ул. Советская, 1"}]})
 
     organisation_id: UUID
-    full_name: str = _Text
-    short_name: str = _Text
-    kind: OrganisationKind
-    inn: str = Field(pattern=r"^[0-9]{10}([0-9]{2})?$")
-    ogrn: str = Field(pattern=r"^[0-9]{13}([0-9]{2})?$")
-    municipality: str = _Text
-    legal_address: str = _Text
-    actual_address: str = _Text
 
 
 class RegisterLearner(CommandFields):
@@ -156,12 +161,18 @@ class ClaimLineIn(Wire):
     delivered_bp: int = Field(ge=0, le=10_000, description="delivered share, basis points")
 
 
-class SubmitClaim(CommandFields):
+class ClaimIn(Wire):
+    """One claim: an advance (заявка на авансирование) or a final invoice (счёт)."""
+
     kind: ChargeKind
     payer_id: UUID
     provider_id: UUID
     month: date = Field(description="first day of the month claimed")
     contracts: list[ClaimLineIn] = Field(min_length=1, max_length=1000)
+
+
+class SubmitClaim(CommandFields, ClaimIn):
+    pass
 
 
 class RejectClaim(CommandFields):

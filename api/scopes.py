@@ -9,6 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.access import Scope
+from domain.commission import CommissionPurpose
 from domain.errors import NotFound
 from letopis.bootstrap import Services
 
@@ -63,3 +64,27 @@ def kindergarten_child(services: Services, child_id: UUID) -> list[Scope]:
 
 def kindergarten_round(services: Services, round_id: UUID) -> list[Scope]:
     return [Scope(municipality=services.kindergarten.round(round_id).municipality)]
+
+
+def certificate(services: Services, number: str) -> Scope:
+    return Scope(municipality=services.certificates.certificate(number).municipality)
+
+
+def contract_provider(services: Services, contract_id: UUID) -> Scope:
+    return Scope(provider_id=services.certificates.contract(contract_id).provider_id)
+
+
+def commission_area(purpose: CommissionPurpose, area: str) -> Scope:
+    """An acceptance commission serves a municipality; the ГИА appeal commission serves the
+    region, which is no municipality's."""
+    return Scope(municipality=area if purpose is CommissionPurpose.SCHOOL_YEAR_ACCEPTANCE
+                 else None)
+
+
+def commission(services: Services, commission_id: UUID) -> Scope:
+    found = services.commissions.get(commission_id)
+    return commission_area(found.purpose, found.area)
+
+
+def campaign(services: Services, campaign_id: UUID) -> Scope:
+    return Scope(municipality=services.acceptance.campaign(campaign_id).municipality)

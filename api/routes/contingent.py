@@ -21,6 +21,7 @@ from api.schemas_commands import (
     TransferBetween,
     TransferWithin,
 )
+from api.schemas_registry import CancelEntry
 from domain.gradebook_values import MarkValue, Period
 from domain.learner_values import EducationDocument
 from domain.organisation import OrganisationDetails
@@ -111,6 +112,16 @@ def leave(learner_id: UUID, body: Leave, services: ServicesDep, caller: Principa
         body.document.issued_on)
     return commands.run(services, caller, headers, body, lambda c: services.learners.leave(
         c, learner_id, enrolment_id=body.enrolment_id, reason=body.reason, document=document),
+        versioned=learner_id)
+
+
+@router.post("/learners/{learner_id}/cancellations", status_code=201,
+             summary="Cancel the latest enrolment or transfer, entered in error")
+@learner_gate(Action.WRITE_LEARNER)
+def cancel_entry(learner_id: UUID, body: CancelEntry, services: ServicesDep,
+                 caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
+    return commands.run(services, caller, headers, body, lambda c: services.learners.cancel(
+        c, learner_id, cancelled_version=body.cancelled_version, reason=body.reason),
         versioned=learner_id)
 
 

@@ -13,6 +13,7 @@ from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import (
+    ClaimIn,
     IssueCertificate,
     RecordPayment,
     RejectClaim,
@@ -24,6 +25,13 @@ from domain.payment import PaymentOrder, PaymentParty
 from letopis.services.funding_claims import ClaimRequest
 
 router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
+
+
+def claim_request(body: ClaimIn) -> ClaimRequest:
+    return ClaimRequest(kind=body.kind, payer_id=body.payer_id, provider_id=body.provider_id,
+                        month=body.month,
+                        contracts=[(line.contract_id, line.delivered_bp)
+                                   for line in body.contracts])
 
 
 def _party(body: PartyBody) -> PaymentParty:
@@ -63,12 +71,8 @@ def submit_claim(body: SubmitClaim, services: ServicesDep, caller: PrincipalDep,
                  headers: CommandDep) -> CommandResult:
     authorise(caller, Action.SUBMIT_CLAIM, [Scope(provider_id=body.provider_id)],
               f"provider {body.provider_id}")
-    request = ClaimRequest(kind=body.kind, payer_id=body.payer_id, provider_id=body.provider_id,
-                           month=body.month,
-                           contracts=[(line.contract_id, line.delivered_bp)
-                                      for line in body.contracts])
     return commands.run(services, caller, headers, body,
-                        lambda c: services.funding_claims.submit(c, request))
+                        lambda c: services.funding_claims.submit(c, claim_request(body)))
 
 
 @router.post("/claims/{claim_id}/approval", status_code=201, summary="Approve a claim")

@@ -4,7 +4,6 @@ here (not derived from api/access.py, so a change to the policy must change this
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,42 +16,12 @@ from api.auth import ApiRole
 from letopis.store import init_store
 from projections.registry import PROJECTIONS
 from tests.api.conftest import Tokens, make_settings
-from tests.api.world import BASIS, YEAR, World, build_world, ok, org_body
+from tests.api.matrix_commands import LATER_COMMANDS
+from tests.api.matrix_env import Case, Env, Request, fixed
+from tests.api.world import BASIS, YEAR, build_world, ok, org_body
 
 R = ApiRole
 ALL = frozenset(R)
-
-
-@dataclass
-class Env:
-    client: TestClient
-    world: World
-    tokens: Tokens
-    operator: dict[str, str]
-
-    def headers(self, role: ApiRole) -> dict[str, str]:
-        w = self.world
-        scope: dict[ApiRole, dict[str, Any]] = {
-            R.MUNICIPAL_AUTHORITY: {"municipality": "Оренбург"},
-            R.ORGANISATION_STAFF: {"org": w.school},
-            R.CLASS_TEACHER: {"org": w.school, "class_name": "5А"},
-            R.PROVIDER: {"org": w.other_school},
-            R.PARENT: {"learner": w.learner},
-            R.LEARNER: {"learner": w.learner},
-        }
-        return self.tokens(role, **scope.get(role, {}))
-
-    def fresh_learner(self, enrolled: bool = True) -> tuple[UUID, UUID]:
-        """A new learner in the school's class 5А (or only registered)."""
-        learner, enrolment = uuid4(), uuid4()
-        ok(self.client.post("/learners", json={"learner_id": str(learner)},
-                            headers=self.operator))
-        if enrolled:
-            ok(self.client.post(f"/learners/{learner}/enrolments", headers=self.operator, json={
-                "enrolment_id": str(enrolment), "organisation_id": str(self.world.school),
-                "level": "basic_general", "class_or_group": "5А", "academic_year": YEAR,
-                "effective_on": "2026-09-01", "basis": BASIS}))
-        return learner, enrolment
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +37,6 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
             assert client.app.state.runtime.projections.wait_for(  # type: ignore[attr-defined]
                 name, world.position, 60)
         yield Env(client, world, tokens, operator)
-
-
-Request = tuple[str, str, dict[str, Any] | None]  # method, path, JSON body
 
 
 def _org(env: Env) -> Request:
@@ -135,17 +101,6 @@ def _correct(env: Env) -> Request:
         "effective_on": "2026-09-15"}
 
 
-def _fixed(method: str, path: str, body: dict[str, Any] | None = None
-           ) -> Callable[[Env], Request]:
-    def build(env: Env) -> Request:
-        fill = {"w": env.world, "new": uuid4()}
-        filled = None if body is None else {
-            k: v.format(**fill) if isinstance(v, str) else v for k, v in body.items()}
-        return method, path.format(**fill), filled
-
-    return build
-
-
 _PARTY = {"organisation_id": str(uuid4()), "name": "УО", "inn": "7707083893",
           "account_number": "40702810000000000001"}
 _X = str(uuid4())
@@ -153,7 +108,7 @@ _X = str(uuid4())
 # (name, request builder, roles allowed, status when allowed or None: "not 401/403")
 # None is for commands whose target the small world does not have: the domain refuses them
 # (404/409/422) once the caller is through; what matters here is that the right ones get through.
-CASES: list[tuple[str, Callable[[Env], Request], frozenset[ApiRole], int | None]] = [
+CASES: list[Case] = [
     ("register organisation", _org, frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
      201),
     ("register learner", _register,
@@ -170,56 +125,57 @@ CASES: list[tuple[str, Callable[[Env], Request], frozenset[ApiRole], int | None]
      frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF, R.CLASS_TEACHER}), 201),
     ("correct mark", _correct,
      frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF, R.CLASS_TEACHER}), 201),
-    ("issue certificate", _fixed("POST", "/certificates", {
+    ("issue certificate", fixed("POST", "/certificates", {
         "number": "5600000001", "learner_id": _X, "kind": "funding",
         "municipality": "Оренбург", "year": 2026}),
      frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}), None),
-    ("request contract", _fixed("POST", "/contracts", {
+    ("request contract", fixed("POST", "/contracts", {
         "contract_id": _X, "number": "5600000001", "programme_id": _X, "group_name": "A",
         "first_month": "2026-09-01", "last_month": "2026-12-01"}),
      frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}), None),
-    ("submit claim", _fixed("POST", "/claims", {
+    ("submit claim", fixed("POST", "/claims", {
         "kind": "advance", "payer_id": _X, "provider_id": "{w.other_school}",
         "month": "2026-09-01", "contracts": [{"contract_id": _X, "delivered_bp": 0}]}),
      frozenset({R.REGIONAL_OPERATOR, R.PROVIDER}), None),
-    ("approve claim", _fixed("POST", "/claims/{new}/approval"),
+    ("approve claim", fixed("POST", "/claims/{new}/approval"),
      frozenset({R.REGIONAL_OPERATOR, R.FINANCE}), None),
-    ("reject claim", _fixed("POST", "/claims/{new}/rejection", {"reason": "no"}),
+    ("reject claim", fixed("POST", "/claims/{new}/rejection", {"reason": "no"}),
      frozenset({R.REGIONAL_OPERATOR, R.FINANCE}), None),
-    ("record payment", _fixed("POST", "/payments", {
+    ("record payment", fixed("POST", "/payments", {
         "payment_id": _X, "claim_id": _X, "number": "1", "dated": "2026-09-10",
         "amount": 100, "payer": _PARTY, "payee": _PARTY}),
      frozenset({R.REGIONAL_OPERATOR, R.FINANCE}), None),
-    ("file appeal", _fixed("POST", "/appeals", {
+    ("file appeal", fixed("POST", "/appeals", {
         "appeal_id": _X, "participant_id": _X, "exam_id": _X,
         "kind": "score_disagreement", "statement": "s"}),
      frozenset({R.REGIONAL_OPERATOR}), None),
-    ("decide appeal", _fixed("POST", "/appeals/{new}/decision", {
+    ("decide appeal", fixed("POST", "/appeals/{new}/decision", {
         "decision": "rejected", "commission_id": _X, "deciders": [_X]}),
      frozenset({R.REGIONAL_OPERATOR}), None),
-    ("record protocol entry", _fixed("POST", "/protocols/{new}/entries", {
+    ("record protocol entry", fixed("POST", "/protocols/{new}/entries", {
         "organisation_id": _X, "result": "accepted"}),
      frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}), None),
-    ("learner history", _fixed("GET", "/learners/{w.learner}/history"),
+    *LATER_COMMANDS,
+    ("learner history", fixed("GET", "/learners/{w.learner}/history"),
      frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY, R.ORGANISATION_STAFF,
                 R.CLASS_TEACHER, R.AUDITOR, R.PARENT, R.LEARNER}), 200),
-    ("digital profile", _fixed("GET", "/learners/{w.learner}/profile"),
+    ("digital profile", fixed("GET", "/learners/{w.learner}/profile"),
      frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY, R.ORGANISATION_STAFF,
                 R.CLASS_TEACHER, R.AUDITOR, R.PARENT, R.LEARNER}), 200),
-    ("finance certificates", _fixed("GET", "/finance/certificates"),
+    ("finance certificates", fixed("GET", "/finance/certificates"),
      frozenset({R.REGIONAL_OPERATOR, R.FINANCE, R.AUDITOR, R.MUNICIPAL_AUTHORITY}), 200),
-    ("finance claims", _fixed("GET", "/finance/claims"),
+    ("finance claims", fixed("GET", "/finance/claims"),
      frozenset({R.REGIONAL_OPERATOR, R.FINANCE, R.AUDITOR, R.PROVIDER}), 200),
-    ("finance payments", _fixed("GET", "/finance/payments"),
+    ("finance payments", fixed("GET", "/finance/payments"),
      frozenset({R.REGIONAL_OPERATOR, R.FINANCE, R.AUDITOR}), 200),
-    ("commission campaigns", _fixed("GET", "/commission/campaigns"),
+    ("commission campaigns", fixed("GET", "/commission/campaigns"),
      frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY, R.AUDITOR}), 200),
-    ("audit history", _fixed("GET", "/audit/learner/{w.learner}"),
+    ("audit history", fixed("GET", "/audit/learner/{w.learner}"),
      frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}), 200),
-    ("feed", _fixed("GET", "/feed"), frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}), 200),
-    ("organisation registry", _fixed("GET", "/organisations"), ALL, 200),
-    ("organisation card", _fixed("GET", "/organisations/{w.school}"), ALL, 200),
-    ("public acceptance", _fixed("GET", "/public/acceptance"), ALL, 200),
+    ("feed", fixed("GET", "/feed"), frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}), 200),
+    ("organisation registry", fixed("GET", "/organisations"), ALL, 200),
+    ("organisation card", fixed("GET", "/organisations/{w.school}"), ALL, 200),
+    ("public acceptance", fixed("GET", "/public/acceptance"), ALL, 200),
 ]
 
 
