@@ -226,6 +226,13 @@ def authorise_lazily(principal: Principal, action: Action,
     for scoped roles. A resource that is missing answers a scoped caller exactly as one outside
     its scope does (a domain code such as `contract_not_found` would tell the two apart)."""
     require(principal, action)
+    require_in_resolved_scope(principal, action, resolve, what)
+
+
+def require_in_resolved_scope(principal: Principal, action: Action,
+                              resolve: Callable[[], Iterable[Scope]], what: str) -> None:
+    """Step 2 of `authorise_lazily` alone (the role already passed): for a scoped caller, the
+    resource's scopes are resolved, and a missing resource is the same 404 as one outside."""
     if needs_scope(principal):
         try:
             scopes = list(resolve())

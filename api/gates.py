@@ -26,37 +26,41 @@ from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
 
 from api import scopes
-from api.access import Action, Scope, needs_scope, require, require_in_scope
+from api.access import Action, Scope, needs_scope, require, require_in_resolved_scope
 from api.auth import Principal
 from api.deps import caller_of
 from api.runtime import Runtime
 from letopis.bootstrap import Services
 
-ScopeOf = Callable[[Services, UUID], Iterable[Scope]]
+ScopeOf = Callable[[Services, Any], Iterable[Scope]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
 class Gate:
     """What an endpoint requires: the action, and how to find its target's scope from the
-    path parameter `param` (None: the role alone, or a body-based check in the route)."""
+    path parameter `param`, read by `key` (None: the role alone, or a body-based check in the
+    route). A target that is missing is the same 404 as one outside the caller's scope."""
 
     action: Action
     scope_of: ScopeOf | None = None
     param: str = ""
     what: str = "resource"
+    key: Callable[[str], Any] = UUID
 
     def check(self, request: Request) -> Principal:
         runtime: Runtime = request.app.state.runtime
         caller = caller_of(runtime, _bearer_token(request.headers.get("authorization")))
         require(caller, self.action)
-        if self.scope_of is not None and needs_scope(caller):
+        scope_of = self.scope_of
+        if scope_of is not None and needs_scope(caller):
             try:
-                target = UUID(str(request.path_params[self.param]))
+                target = self.key(str(request.path_params[self.param]))
             except (KeyError, ValueError):
                 return caller  # a malformed path: the route's validation answers 422
-            require_in_scope(caller, self.action, self.scope_of(runtime.services, target),
-                             f"{self.what} {target}")
+            require_in_resolved_scope(caller, self.action,
+                                      lambda: scope_of(runtime.services, target),
+                                      f"{self.what} {target}")
         return caller
 
 
@@ -65,10 +69,11 @@ GATES: dict[Callable[..., Any], Gate] = {}
 
 
 def gate(action: Action, scope_of: ScopeOf | None = None, param: str = "",
-         what: str = "resource") -> Callable[[Endpoint], Endpoint]:
+         what: str = "resource", key: Callable[[str], Any] = UUID
+         ) -> Callable[[Endpoint], Endpoint]:
     """Declare the access check of a write endpoint (put it under `@router.post`)."""
     def register(endpoint: Endpoint) -> Endpoint:
-        GATES[endpoint] = Gate(action, scope_of, param, what)
+        GATES[endpoint] = Gate(action, scope_of, param, what, key)
         return endpoint
 
     return register

@@ -70,7 +70,8 @@ def _path(route: APIRoute, world: World) -> str:
     """The route's path with its parameters filled: real targets where the world has them
     (another organisation's learner or organisation for the scoped roles below)."""
     known = {"learner_id": world.learner, "organisation_id": world.school,
-             "school_id": world.school, "college_id": world.school}
+             "school_id": world.school, "college_id": world.school,
+             "number": "5699999999"}  # a certificate number no one issued
     return re.sub(r"\{(\w+)\}", lambda m: str(known.get(m.group(1), uuid4())), route.path)
 
 
@@ -152,3 +153,15 @@ def test_an_allowed_caller_still_gets_the_body_validated(env: Env) -> None:
     response = env.client.post(f"/learners/{learner}/marks", json={"unexpected": 1},
                                headers=env.tokens(R.ORGANISATION_STAFF, org=env.world.school))
     assert response.status_code == 422, response.text
+
+
+def test_a_malformed_certificate_number_is_left_to_the_route(env: Env) -> None:
+    """A path the gate cannot read as a target (not ten digits) is the route's 422, as a
+    malformed UUID is; a well-formed number no one issued is the scoped caller's 404."""
+    municipal = env.tokens(R.MUNICIPAL_AUTHORITY, municipality="Оренбург")
+    response = env.client.post("/certificates/12ab/suspension", json={"reason": "x"},
+                               headers=municipal)
+    assert (response.status_code, response.json()["code"]) == (422, "validation_failed")
+    response = env.client.post("/certificates/5699999999/suspension", json={"reason": "x"},
+                               headers=municipal)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
