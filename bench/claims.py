@@ -6,9 +6,9 @@ Setup (not timed): one payer, N / per-claim providers with a programme each, a c
 group, N funded certificates each with an active September–December contract, written in
 batches. Timed: the September advance-claim run. Each transaction submits `claims-per-tx`
 claims (one per provider) through `FundingClaimService.submit_many`: one Claim stream opened and
-submitted per provider, one `MonthCharged` per contract on its certificate. The contracts and
-certificates of a transaction are read with `Ledger.load_many` (one query for many streams) and
-handed to the service as `preloaded`; their versions still guard the save.
+submitted per provider, one `MonthCharged` per contract on its certificate. The service reads
+the contracts and certificates of a transaction in bulk (`Ledger.load_many`: each stream's
+snapshot and the events after it, one query per kind); their versions still guard the save.
 """
 
 from __future__ import annotations
@@ -22,8 +22,16 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import psycopg
 from eventsourcing.domain import Aggregate
 
+from bench.claims_baselines import (
+    CpuMeter,
+    claim_run_rows,
+    last_position,
+    library_save,
+    per_event,
+    raw_write,
+)
 from domain.certificate import Certificate
-from domain.certificate_values import CertificateKind, ChargeKind, leg
+from domain.certificate_values import CertificateKind, ChargeKind, certificate_id, leg
 from domain.contract import Contract
 from domain.envelope import Actor, Meta, Role
 from domain.money import Unit, months_between
@@ -115,23 +123,51 @@ def setup(ledger: Ledger, contracts: int, per_claim: int, batch: int) -> list[li
 
 def claim_run(ledger: Ledger, providers: list[list[UUID]],
               claims_per_tx: int) -> tuple[float, float]:
-    """The advance-claim run; returns (seconds loading, seconds deciding and saving)."""
+    """The advance-claim run; returns (seconds reading, seconds deciding and saving)."""
     service = FundingClaimService(ledger)
-    loading = deciding = 0.0
-    for first in range(0, len(providers), claims_per_tx):
-        batch = range(first, min(len(providers), first + claims_per_tx))
+    reading = 0.0
+    load_many = ledger.load_many
+
+    def timed_load_many(ids: Iterable[UUID]) -> dict[UUID, Aggregate]:
+        nonlocal reading
         started = time.perf_counter()
-        preloaded = ledger.load_many([c for p in batch for c in providers[p]])
-        preloaded.update(ledger.load_many([a.certificate_id for a in preloaded.values()
-                                           if isinstance(a, Contract)]))
-        loaded = time.perf_counter()
-        requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
-                                 SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
-        service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests,
-                            preloaded=preloaded)
-        loading += loaded - started
-        deciding += time.perf_counter() - loaded
-    return loading, deciding
+        try:
+            return load_many(ids)
+        finally:
+            reading += time.perf_counter() - started
+
+    ledger.load_many = timed_load_many  # type: ignore[method-assign]
+    started = time.perf_counter()
+    try:
+        for first in range(0, len(providers), claims_per_tx):
+            batch = range(first, min(len(providers), first + claims_per_tx))
+            requests = [ClaimRequest(ChargeKind.ADVANCE, uid("payer"), uid("provider", p),
+                                     SEPTEMBER, [(c, 0) for c in providers[p]]) for p in batch]
+            service.submit_many(ctx(f"advance/{first}", date(2026, 9, 2)), requests)
+    finally:
+        del ledger.load_many
+    return reading, time.perf_counter() - started - reading
+
+
+def baselines(ledger: Ledger, url: str, schema: str, after: int, batch: int,
+              run: tuple[float, tuple[float, float]], meter: CpuMeter) -> None:
+    """The claim run's own events written again without deciding anything (same run)."""
+    rows = claim_run_rows(url, schema, after)
+    meta = ledger.meta(ctx("baseline", date(2026, 9, 2)))
+    rate, (client, server) = run
+    print(f"  CPU per event: claim run {client + server:.0f} us (client {client:.0f}, "
+          f"PostgreSQL {server:.0f})")
+    for label, (baseline, (b_client, b_server)) in (
+        ("raw multi-row INSERT", raw_write(url, schema, rows, batch, False, meter)),
+        ("raw COPY", raw_write(url, schema, rows, batch, True, meter)),
+        ("library Application.save(*aggregates)", library_save(url, schema, meta, len(rows),
+                                                               batch, meter)),
+    ):
+        cost = b_client + b_server
+        print(f"  baseline {label}, {batch} events per transaction: {baseline:,.0f} events/s, "
+              f"{cost:.0f} us CPU per event (client {b_client:.0f}, PostgreSQL {b_server:.0f})"
+              f"; claim run = {rate / baseline:.2f}x its events/s, "
+              f"{(client + server) / cost:.2f}x its CPU per event")
 
 
 def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
@@ -172,32 +208,54 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--library-events", type=int, default=5_000,
                         help="events for the library ProjectionRunner baseline (0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--schema", default=None,
+                        help="schema to create (dropped first); default bench_claims_<time>")
+    parser.add_argument("--no-snapshots", action="store_true",
+                        help="read every stream from its first event (no snapshots)")
+    parser.add_argument("--no-registry", action="store_true",
+                        help="skip the financial_registry rebuild")
     args = parser.parse_args(argv)
-    schema = f"bench_claims_{int(time.time())}"
+    schema = args.schema or f"bench_claims_{int(time.time())}"
+    meter = CpuMeter(args.url)  # names this process's connections: before the first one
+    with psycopg.connect(args.url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
     init_store(args.url, schema)
     store = open_store(args.url, schema)
     ledger = Ledger(store, Clock())
     try:
         started = time.perf_counter()
         providers = setup(ledger, args.contracts, args.per_claim, args.setup_batch)
-        setup_events = store.count_events()
+        setup_events, setup_position = store.count_events(), last_position(args.url, schema)
         print(f"setup: {setup_events} events in {time.perf_counter() - started:.1f} s")
+        if not args.no_snapshots:
+            started = time.perf_counter()
+            taken = ledger.take_snapshots(
+                [*(certificate_id(f"{n:010d}") for n in range(args.contracts)),
+                 *(c for contracts in providers for c in contracts)])
+            print(f"snapshots of certificates and contracts (not timed): {taken} in "
+                  f"{time.perf_counter() - started:.1f} s")
+        cpu = meter.sample()
         started = time.perf_counter()
         loading, deciding = claim_run(ledger, providers, args.claims_per_tx)
         elapsed = time.perf_counter() - started
         events = store.count_events() - setup_events
+        cost = per_event(cpu, meter.sample(), events)
         print(f"claim run: {args.contracts} contracts, {len(providers)} claims, "
               f"{args.claims_per_tx} claims per transaction")
         print(f"  {events} events in {elapsed:.2f} s = {events / elapsed:,.0f} events/s "
               f"(reading {loading:.2f} s; deciding and saving {deciding:.2f} s = "
               f"{events / deciding:,.0f} events/s)")
-        financial_registry_catch_up(ledger, args.url, schema, args.library_events)
+        baselines(ledger, args.url, schema, setup_position, events // max(1, len(providers))
+                  * args.claims_per_tx, (events / elapsed, cost), meter)
+        if not args.no_registry:
+            financial_registry_catch_up(ledger, args.url, schema, args.library_events)
     finally:
         store.close()
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA "{schema}" CASCADE'.encode())
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_proj" CASCADE'.encode())
+                for suffix in ("_proj", "_keys"):  # the projections' and the key store's
+                    conn.execute(f'DROP SCHEMA IF EXISTS "{schema}{suffix}" CASCADE'.encode())
 
 
 if __name__ == "__main__":

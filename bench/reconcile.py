@@ -12,6 +12,7 @@ hash join of the same two tables, (a) already in memory, (b) read from the same 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -110,6 +111,7 @@ def run(lines: int, claims: int) -> None:
         print(f"generated {lines:,} lines and {claims:,} claims in "
               f"{time.perf_counter() - started:.1f} s (not timed)")
         timings: dict[str, float] = {}
+        load_before = os.getloadavg()[0]
         con = duckdb.connect()
         work = directory / "work"
         work.mkdir()
@@ -134,6 +136,8 @@ def run(lines: int, claims: int) -> None:
               f"→ total is {total / floor_memory:.0f}×")
         print(f"floor (b) read files + bare join  {floor_files:6.2f} s  "
               f"→ total is {total / floor_files:.1f}×")
+        print(f"load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
+              f"on {os.cpu_count()} cores")
         for c in result.classes:
             print(f"  {c.name:<18}{c.count:>10,}")
     finally:

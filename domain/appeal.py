@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -31,6 +32,7 @@ from domain.appeal_values import (
     NotAcceptedReason,
     NoticeTooShort,
     OverdueAppeal,
+    SealedHearing,
 )
 from domain.calendar import ProductionCalendar
 from domain.commission import Commission, CommissionPurpose
@@ -38,9 +40,15 @@ from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.exam import Exam, ExamParticipation
 from domain.exam_values import NoResult, ResultIsAnnulled
+from domain.sealed import SealedText, require_sealed
 
 DECISION_WORKING_DAYS = {AppealKind.PROCEDURE_VIOLATION: 2, AppealKind.SCORE_DISAGREEMENT: 4}
 HEARING_NOTICE_WORKING_DAYS = 1
+
+# The sealed fields (SealedText.field): each binds its ciphertext to its place.
+STATEMENT = "Appeal.Filed.statement"
+EXPLANATION = "Appeal.NotAccepted.explanation"
+HEARING_VENUE = "Appeal.HearingScheduled.venue"
 
 
 def filing_window(kind: AppealKind, exam: Exam) -> tuple[date | None, date | None]:
@@ -55,18 +63,19 @@ class Appeal(Aggregate):
 
     @staticmethod
     def create_id(appeal_id: UUID, kind: AppealKind, participation_id: UUID, exam_id: UUID,
-                  statement: str, filed_on: date, filing_deadline: date, decision_due_on: date,
-                  meta: Meta, timestamp: datetime) -> UUID:
+                  statement: SealedText | str, filed_on: date, filing_deadline: date,
+                  decision_due_on: date, meta: Meta, timestamp: datetime) -> UUID:
         return appeal_id
 
     @classmethod
     def file(cls, *, appeal_id: UUID, kind: AppealKind, participation: ExamParticipation,
-             exam: Exam, statement: str, calendar: ProductionCalendar, meta: Meta) -> Appeal:
-        """File an appeal on `meta.effective_on`; late or early filing is refused."""
+             exam: Exam, statement: SealedText, calendar: ProductionCalendar,
+             meta: Meta) -> Appeal:
+        """File an appeal on `meta.effective_on`; late or early filing is refused. The statement
+        is sealed under the participant's data key (by the application, never here)."""
         if participation.exam_id != exam.id:
             raise InvalidInput(f"participation {participation.id} is not on exam {exam.id}")
-        if not statement.strip():
-            raise InvalidInput("an appeal needs the participant's statement")
+        require_sealed(statement, participation.participant_id, STATEMENT)
         filed_on = meta.effective_on
         opens, deadline = filing_window(kind, exam)
         if opens is None or deadline is None:
@@ -91,10 +100,34 @@ class Appeal(Aggregate):
                    filing_deadline=deadline, decision_due_on=due_on, meta=meta,
                    timestamp=meta.recorded_at)
 
-    @event("Filed")
+    class Filed(Aggregate.Created):
+        """Version 2 seals `statement` (a `SealedText`, which also names the participant).
+        Version 1 stored it as plain text: it reads back as the plain `str` it was."""
+
+        class_version = 2
+
+        appeal_id: UUID
+        kind: AppealKind
+        participation_id: UUID
+        exam_id: UUID
+        statement: SealedText | str
+        filed_on: date
+        filing_deadline: date
+        decision_due_on: date
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The v1 shape already fits v2 (`statement` may be a plain str): nothing to change.
+            return None
+
+    @event(Filed)
     def __init__(self, appeal_id: UUID, kind: AppealKind, participation_id: UUID, exam_id: UUID,
-                 statement: str, filed_on: date, filing_deadline: date, decision_due_on: date,
-                 meta: Meta, timestamp: datetime) -> None:
+                 statement: SealedText | str, filed_on: date, filing_deadline: date,
+                 decision_due_on: date, meta: Meta, timestamp: datetime) -> None:
+        # Known from a v2 statement (sealed for the participant); None for a v1 appeal.
+        self.learner_id: UUID | None = (statement.learner_id
+                                        if isinstance(statement, SealedText) else None)
         self.kind = kind
         self.participation_id = participation_id
         self.exam_id = exam_id
@@ -102,7 +135,7 @@ class Appeal(Aggregate):
         self.filing_deadline = filing_deadline
         self.decision_due_on = decision_due_on
         self.status = AppealStatus.FILED
-        self.hearing: Hearing | None = None
+        self.hearing: SealedHearing | Hearing | None = None
         self.decided_on: date | None = None
         self.deciders: tuple[UUID, ...] = ()
 
@@ -110,24 +143,46 @@ class Appeal(Aggregate):
         if not self.status.is_open:
             raise AppealClosed(f"appeal {self.id} is {self.status.value}; cannot {doing}")
 
-    def not_accept(self, *, reason: NotAcceptedReason, explanation: str, meta: Meta) -> None:
-        """Refuse to accept the appeal (content of the materials, own breach...) with a reason."""
+    def not_accept(self, *, reason: NotAcceptedReason, explanation: SealedText,
+                   meta: Meta) -> None:
+        """Refuse to accept the appeal (content of the materials, own breach...) with a reason;
+        the explanation sealed under the participant's data key."""
         self._require_open("refuse it")
-        if not explanation.strip():
-            raise InvalidInput("a refusal to accept an appeal must explain itself")
+        require_sealed(explanation, self.learner_id, EXPLANATION)
         self._not_accepted(reason=reason, explanation=explanation, meta=meta,
                            timestamp=meta.recorded_at)
 
-    @event("NotAccepted")
-    def _not_accepted(self, reason: NotAcceptedReason, explanation: str, meta: Meta,
-                      timestamp: datetime) -> None:
+    class NotAccepted(Aggregate.Event):
+        """Version 2 seals `explanation`. Version 1 stored it as plain text: it reads back as
+        the plain `str` it was."""
+
+        class_version = 2
+
+        reason: NotAcceptedReason
+        explanation: SealedText | str
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The v1 shape already fits v2 (`explanation` may be a plain str).
+            return None
+
+    @event(NotAccepted)
+    def _not_accepted(self, reason: NotAcceptedReason, explanation: SealedText | str,
+                      meta: Meta, timestamp: datetime) -> None:
         self.status = AppealStatus.NOT_ACCEPTED
 
-    def schedule_hearing(self, *, hearing: Hearing, calendar: ProductionCalendar,
+    def schedule_hearing(self, *, hearing: SealedHearing, calendar: ProductionCalendar,
                          meta: Meta) -> None:
-        """Schedule (or move) the hearing; the participant is notified on `meta.effective_on`."""
+        """Schedule (or move) the hearing; the participant is notified on `meta.effective_on`.
+        The venue comes sealed (the application validated the `Hearing` before sealing it)."""
         self._require_open("schedule a hearing")
-        hearing.validated()
+        if not isinstance(hearing, SealedHearing):
+            raise InvalidInput("the hearing's venue must be sealed under the participant's "
+                               "data key: a link or a place may name the participant")
+        if hearing.starts_at.tzinfo is None:
+            raise InvalidInput("hearing time must be an aware datetime (UTC)")
+        require_sealed(hearing.venue, self.learner_id, HEARING_VENUE)
         notified_on = meta.effective_on
         earliest = calendar.add_working_days(notified_on, HEARING_NOTICE_WORKING_DAYS)
         if hearing.starts_at.date() < earliest:
@@ -139,9 +194,25 @@ class Appeal(Aggregate):
                                 earliest_hearing_on=earliest, meta=meta,
                                 timestamp=meta.recorded_at)
 
-    @event("HearingScheduled")
-    def _hearing_scheduled(self, hearing: Hearing, notified_on: date, earliest_hearing_on: date,
-                           meta: Meta, timestamp: datetime) -> None:
+    class HearingScheduled(Aggregate.Event):
+        """Version 2 keeps a `SealedHearing` (time plain, venue sealed). Version 1 kept the plain
+        `Hearing`: it reads back as it was."""
+
+        class_version = 2
+
+        hearing: SealedHearing | Hearing
+        notified_on: date
+        earliest_hearing_on: date
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The v1 shape already fits v2 (`hearing` may be a plain `Hearing`).
+            return None
+
+    @event(HearingScheduled)
+    def _hearing_scheduled(self, hearing: SealedHearing | Hearing, notified_on: date,
+                           earliest_hearing_on: date, meta: Meta, timestamp: datetime) -> None:
         self.hearing = hearing
         self.status = AppealStatus.HEARING_SCHEDULED
 
@@ -199,4 +270,5 @@ def overdue_decisions(appeals: Iterable[Appeal], today: date) -> tuple[OverdueAp
     return tuple(sorted(rows, key=lambda r: (r.decision_due_on, str(r.appeal_id))))
 
 
-VALUE_TYPES: tuple[type, ...] = (AppealKind, NotAcceptedReason, Decision, Hearing)
+VALUE_TYPES: tuple[type, ...] = (AppealKind, NotAcceptedReason, Decision, Hearing,
+                                 SealedHearing)

@@ -8,6 +8,7 @@ from enum import Enum
 from uuid import UUID
 
 from domain.errors import InvalidInput, RuleViolated
+from domain.sealed import SealedText
 
 
 class AppealKind(Enum):
@@ -60,6 +61,17 @@ class Hearing:
         if link and not link.startswith("https://"):
             raise InvalidInput(f"videoconference link {link!r} must be an https:// address")
         return self
+
+
+@dataclass(frozen=True)
+class SealedHearing:
+    """A scheduled hearing as `Appeal.HearingScheduled` v2 keeps it: the time in plain (the
+    notice rule and the reports need it), the venue (place or videoconference link: a link
+    may name the participant) sealed under the learner's data key as the JSON
+    `{"place": …, "videoconference_link": …}` of the validated `Hearing`."""
+
+    starts_at: datetime  # aware UTC
+    venue: SealedText
 
 
 @dataclass(frozen=True)

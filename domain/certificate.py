@@ -12,6 +12,7 @@ one stream, so two concurrent commands on one certificate conflict on its versio
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -42,7 +43,10 @@ from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.funding_accounts import Account, AccountKind, Transfer, TransferKind
 from domain.money import Kopecks, Unit, require_amount
+from domain.sealed import SealedText, require_sealed
 
+SUSPENSION_REASON = "Certificate.Suspended.reason"
+CLOSURE_REASON = "Certificate.Closed.reason"
 
 class Certificate(CertificateFunds, Aggregate):
     """A child's certificate: number, kind, status, and the accounts of its money."""
@@ -118,14 +122,25 @@ class Certificate(CertificateFunds, Aggregate):
         self.kind = kind
         self.kind_since = meta.effective_on
 
-    def suspend(self, *, reason: str, meta: Meta) -> None:
+    def suspend(self, *, reason: SealedText, meta: Meta) -> None:
+        """Suspend; the reason sealed under the holder's data key (by the application)."""
         self.require_can_request()
-        if not reason.strip():
-            raise InvalidInput("suspension reason must not be empty")
+        require_sealed(reason, self.learner_id, SUSPENSION_REASON)
         self._suspended(reason=reason, meta=meta, timestamp=meta.recorded_at)
 
-    @event("Suspended")
-    def _suspended(self, reason: str, meta: Meta, timestamp: datetime) -> None:
+    class Suspended(Aggregate.Event):
+        """Version 2 seals `reason`; version 1 stored plain text, read back as it was."""
+
+        class_version = 2
+        reason: SealedText | str
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            return None  # the v1 shape fits v2: `reason` may be a plain str
+
+    @event(Suspended)
+    def _suspended(self, reason: SealedText | str, meta: Meta, timestamp: datetime) -> None:
         self.status = CertificateStatus.SUSPENDED
 
     def resume(self, *, meta: Meta) -> None:
@@ -137,11 +152,11 @@ class Certificate(CertificateFunds, Aggregate):
     def _resumed(self, meta: Meta, timestamp: datetime) -> None:
         self.status = CertificateStatus.ACTIVE
 
-    def close(self, *, reason: str, operation_id: UUID, meta: Meta) -> None:
-        """Close the certificate; what is free expires (it is never paid out)."""
+    def close(self, *, reason: SealedText, operation_id: UUID, meta: Meta) -> None:
+        """Close the certificate; what is free expires (it is never paid out). The reason is
+        sealed under the holder's data key (by the application)."""
         self.require_open()
-        if not reason.strip():
-            raise InvalidInput("closure reason must not be empty")
+        require_sealed(reason, self.learner_id, CLOSURE_REASON)
         if self.total(AccountKind.RESERVE):
             raise HasLiveContracts(f"certificate {self.number} still has contract reserves")
         transfers = tuple(
@@ -151,8 +166,20 @@ class Certificate(CertificateFunds, Aggregate):
         self.check(*transfers)
         self._closed(reason=reason, transfers=transfers, meta=meta, timestamp=meta.recorded_at)
 
-    @event("Closed")
-    def _closed(self, reason: str, transfers: tuple[Transfer, ...], meta: Meta,
+    class Closed(Aggregate.Event):
+        """Version 2 seals `reason`; version 1 stored plain text, read back as it was."""
+
+        class_version = 2
+        reason: SealedText | str
+        transfers: tuple[Transfer, ...]
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            return None  # the v1 shape fits v2: `reason` may be a plain str
+
+    @event(Closed)
+    def _closed(self, reason: SealedText | str, transfers: tuple[Transfer, ...], meta: Meta,
                 timestamp: datetime) -> None:
         self.post(*transfers)
         self.status = CertificateStatus.CLOSED

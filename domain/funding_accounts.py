@@ -130,6 +130,18 @@ class Accounts:
     def total(self, kind: AccountKind) -> Kopecks:
         return sum(b for a, b in self._balances.items() if a.kind is kind)
 
+    def transfers(self) -> list[Transfer]:
+        """Every applied transfer, in the order applied."""
+        return list(self._applied.values())
+
+    @classmethod
+    def restored(cls, balances: dict[Account, Kopecks], transfers: list[Transfer]) -> Accounts:
+        """Accounts as `balances()` and `transfers()` described them (from a snapshot)."""
+        accounts = cls()
+        accounts._balances = dict(balances)
+        accounts._applied = {t.transfer_id: t for t in transfers}
+        return accounts
+
     def transfer(self, transfer_id: UUID) -> Transfer | None:
         return self._applied.get(transfer_id)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -34,6 +35,9 @@ from domain.gradebook_values import (
     RecordedMark,
     Scale,
 )
+from domain.sealed import SealedText, require_sealed
+
+CORRECTION_REASON = "Gradebook.MarkCorrected.reason"
 
 # Fixed for ever: every gradebook stream id is derived from it.
 GRADEBOOK_NAMESPACE = UUID("0b7d3f5e-4c1a-5e8b-9a62-6f1d2c3b4a50")
@@ -148,11 +152,11 @@ class Gradebook(Aggregate):
                             timestamp=meta.recorded_at)
 
     def correct_mark(self, *, mark_id: UUID, corrects_mark_id: UUID, value: MarkValue,
-                     reason: str, meta: Meta) -> None:
-        """Correct a recorded mark: a new fact naming the mark, who corrected it and why."""
+                     reason: SealedText, meta: Meta) -> None:
+        """Correct a recorded mark: a new fact naming the mark, who corrected it and why (the
+        reason sealed under the learner's data key by the application)."""
         value.validated()
-        if not reason.strip():
-            raise InvalidInput("correction reason must not be empty")
+        require_sealed(reason, self.learner_id, CORRECTION_REASON)
         self._require_new_mark_id(mark_id)
         corrected = self.mark(corrects_mark_id)
         if value == corrected.value:
@@ -172,9 +176,26 @@ class Gradebook(Aggregate):
                                             original_value=value, lesson_on=lesson_on,
                                             work_kind=work_kind, period=period, corrections=())
 
-    @event("MarkCorrected")
+    class MarkCorrected(Aggregate.Event):
+        """Version 2 seals `reason` (a `SealedText`). Version 1 stored it as plain text: it
+        reads back as the plain `str` it was."""
+
+        class_version = 2
+
+        mark_id: UUID
+        corrects_mark_id: UUID
+        value: MarkValue
+        reason: SealedText | str
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The v1 shape already fits v2 (`reason` may be a plain str): nothing to change.
+            return None
+
+    @event(MarkCorrected)
     def _mark_corrected(self, mark_id: UUID, corrects_mark_id: UUID, value: MarkValue,
-                        reason: str, meta: Meta, timestamp: datetime) -> None:
+                        reason: SealedText | str, meta: Meta, timestamp: datetime) -> None:
         corrected = self._marks[corrects_mark_id]
         self._marks[corrects_mark_id] = replace(
             corrected, value=value, corrections=(*corrected.corrections, mark_id)

@@ -1,7 +1,8 @@
 """The learner contingent (контингент): enrolment, transfer, leaving and their corrections.
 
 A learner is known here only by a pseudonymous id: personal data lives apart (152-FZ), so no
-event of this stream carries any.
+event of this stream carries any in plaintext (a cancellation reason, which people may write
+names into, is sealed text under the learner's data key: domain/sealed.py).
 """
 
 # Event method parameters are the event's stored fields, used by the body or not.
@@ -44,6 +45,9 @@ from domain.learner_values import (
     require_basis,
     require_class,
 )
+from domain.sealed import SealedText, require_sealed
+
+CANCELLATION_REASON = "Learner.EntryCancelled.reason"
 
 
 class Learner(Aggregate):
@@ -218,10 +222,10 @@ class Learner(Aggregate):
         self._left(enrolment_id=enrolment_id, reason=reason, document=document, meta=meta,
                    timestamp=meta.recorded_at)
 
-    def cancel(self, *, cancelled_version: int, reason: str, meta: Meta) -> None:
-        """Cancel an erroneous enrolment or transfer; the history keeps both facts."""
-        if not reason.strip():
-            raise InvalidInput("cancellation reason must not be empty")
+    def cancel(self, *, cancelled_version: int, reason: SealedText, meta: Meta) -> None:
+        """Cancel an erroneous enrolment or transfer; the history keeps both facts. The reason
+        is sealed under the learner's data key (the application seals it, never this class)."""
+        require_sealed(reason, self.id, CANCELLATION_REASON)
         if not 1 <= cancelled_version <= self.version:
             raise EntryNotFound(
                 f"learner {self.id} has no entry with version {cancelled_version}"
@@ -304,8 +308,24 @@ class Learner(Aggregate):
               document: EducationDocument | None, meta: Meta, timestamp: datetime) -> None:
         self._record(EntryKind.LEFT, enrolment_id, meta.effective_on, None)
 
-    @event("EntryCancelled")
-    def _entry_cancelled(self, cancelled_version: int, reason: str, meta: Meta,
+    class EntryCancelled(Aggregate.Event):
+        """Version 2 seals `reason` (a `SealedText`). Version 1 stored it as plain text: it
+        reads back as the plain `str` it was (nothing to seal after the fact; history is never
+        rewritten)."""
+
+        class_version = 2
+
+        cancelled_version: int
+        reason: SealedText | str
+        meta: Meta
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # The v1 shape already fits v2 (`reason` may be a plain str): nothing to change.
+            return None
+
+    @event(EntryCancelled)
+    def _entry_cancelled(self, cancelled_version: int, reason: SealedText | str, meta: Meta,
                          timestamp: datetime) -> None:
         self._cancelled_versions.add(cancelled_version)
         self._refold()

@@ -40,6 +40,7 @@ from domain import (
     organisation_change_request,
     payment,
     programme,
+    sealed,
     staff,
 )
 
@@ -75,6 +76,7 @@ VALUE_TYPES: tuple[type, ...] = (
     envelope.Actor,
     envelope.BasisDocument,
     envelope.Meta,
+    *sealed.VALUE_TYPES,
     *organisation.VALUE_TYPES,
     *learner.VALUE_TYPES,
     *gradebook.VALUE_TYPES,

@@ -89,6 +89,17 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_texts(args: argparse.Namespace, settings: Settings) -> int:
+    from letopis.privacy.export import free_texts
+
+    with _services(settings) as services:
+        services.personal_data.master()  # a clear error before any scan
+        texts = free_texts(services.personal_data, _learner(args.learner), args.actor,
+                           args.purpose)
+    print(json.dumps(texts, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_access_log(args: argparse.Namespace, settings: Settings) -> int:
     learner_id = None if args.learner is None else _learner(args.learner)
     with _services(settings) as services:
@@ -152,6 +163,12 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     export.add_argument("--actor", required=True)
     export.add_argument("--out", help="file to write (default: stdout)")
     export.set_defaults(func=bind(cmd_export))
+    texts = cmds.add_parser("texts", help="reveal the free texts sealed for a learner "
+                                          "(appeal statements, reasons; each read is logged)")
+    texts.add_argument("learner")
+    texts.add_argument("--actor", required=True)
+    texts.add_argument("--purpose", required=True)
+    texts.set_defaults(func=bind(cmd_texts))
     log = cmds.add_parser("access-log", help="who read whose personal data, when, why")
     log.add_argument("--learner")
     log.set_defaults(func=bind(cmd_access_log))

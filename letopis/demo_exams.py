@@ -119,15 +119,19 @@ class _ExamSession:
                 outcomes: tuple[str, ...]) -> None:
         exam_id, reserve_id = exams
         rng = random.Random(f"{self.g.plan.seed}/gia/{subject}")
+        # Appeal statements are sealed under the learner's data key: without a master key the
+        # demo files no appeals, as it keeps no personal data (docs/privacy.md).
+        sealing = self.s.personal_data.configured
         # The first participant appeals against the procedure on the exam day: upheld.
-        if participants:
+        if participants and sealing:
             self.procedure_appeal(subject, participants[0], exam_id, reserve_id, exam_on)
         for learner_id in participants[1:]:
             self.s.exams.record_result(self.ctx(results_day, "result", subject, learner_id),
                                        learner_id, exam_id, self.score(kind, max_primary, rng))
         self.s.exams.publish_results_day(self.ctx(results_day, "results-day", subject),
                                          exam_id, results_day)
-        for outcome, learner_id in zip(outcomes, participants[1:], strict=False):
+        for outcome, learner_id in zip(outcomes, participants[1:] if sealing else [],
+                                       strict=False):
             self.score_appeal(subject, exam_id, results_day, learner_id, outcome)
 
     def procedure_appeal(self, subject: str, learner_id: UUID, exam_id: UUID,

@@ -19,6 +19,7 @@ from typing import Any
 
 from domain.learner import Learner
 from domain.organisation import Organisation
+from domain.sealed import DESTROYED, SEALED, placeholder
 from projections.base import Event, Fold, Projection, Row, Rows
 from projections.json_values import actor_json, basis_json, iso
 
@@ -153,6 +154,12 @@ def personal_data_destroyed(event: Any) -> Row:
             "personal_data_destroyed_at": iso(event.meta.recorded_at)}
 
 
+def _shredded(entries: list[Row]) -> list[Row]:
+    """Sealed cancellation reasons read as destroyed once the learner's key is gone."""
+    return [{**e, "cancelled": {**e["cancelled"], "reason": DESTROYED}}
+            if (e.get("cancelled") or {}).get("reason") == SEALED else e for e in entries]
+
+
 def _new_learner(learner_id: str) -> Row:
     return {"learner_id": learner_id, "registered_at": None, "status": "registered",
             "version": 0, "entries": [], "current": {"general": None, "additional": []}}
@@ -178,10 +185,13 @@ def _apply_learner(row: Row | None, event: Event) -> Row | None:
         return {**base, "registered_at": iso(event.meta.recorded_at),
                 "version": event.originator_version}
     if isinstance(event, PERSONAL_DATA_DESTROYED):
-        return {**base, **personal_data_destroyed(event), "version": event.originator_version}
+        return {**base, **personal_data_destroyed(event), "entries": _shredded(base["entries"]),
+                "version": event.originator_version}
     entries: list[Row] = base["entries"]
     if isinstance(event, _EntryCancelled):
-        cancelled = {"by_version": event.originator_version, "reason": event.reason,
+        # A sealed reason shows as a placeholder: its text only through a logged read.
+        cancelled = {"by_version": event.originator_version,
+                     "reason": placeholder(event.reason),
                      "recorded_at": iso(event.meta.recorded_at)}
         entries = [{**e, "cancelled": cancelled} if e["version"] == event.cancelled_version
                    else e for e in entries]

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from domain.envelope import Actor, BasisDocument
 from domain.gradebook_values import MarkValue
+from domain.sealed import SealedText
 from letopis.ledger import Ledger
 from replay.as_of import StreamEvent, meta_of, read_stream, recorded_by
 from replay.event_id import event_id
@@ -77,7 +78,11 @@ def event_type(event: StreamEvent) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready copy of an event field: enums by value, dataclasses as dicts, ids as text."""
+    """A JSON-ready copy of an event field: enums by value, dataclasses as dicts, ids as text;
+    sealed free text as a placeholder naming its field and learner (its text is revealed only
+    through `PersonalDataService.reveal`, logged)."""
+    if isinstance(value, SealedText):
+        return {"sealed": value.field, "learner_id": str(value.learner_id)}
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

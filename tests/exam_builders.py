@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.appeal import Appeal
+from domain.appeal import STATEMENT, Appeal
 from domain.appeal_values import AppealKind
 from domain.calendar_ru import RUSSIA
 from domain.commission import Commission, CommissionMember, CommissionPurpose
 from domain.envelope import Actor, Role
 from domain.exam import Exam, ExamParticipation
 from domain.exam_values import ExamKind, ExamScore
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 
 PARTICIPANT = UUID(int=100)
 EXAM_ID, RESERVE_ID, OTHER_EXAM_ID = UUID(int=201), UUID(int=202), UUID(int=203)
@@ -68,5 +68,7 @@ def appeal_commission(purpose: CommissionPurpose = CommissionPurpose.GIA_APPEALS
 def filed(kind: AppealKind, on: Exam, participation: ExamParticipation,
           filed_on: date) -> Appeal:
     return Appeal.file(appeal_id=APPEAL_ID, kind=kind, participation=participation, exam=on,
-                       statement="прошу пересмотреть", calendar=RUSSIA,
+                       statement=sealed(participation.participant_id, STATEMENT,
+                                        "прошу пересмотреть"),
+                       calendar=RUSSIA,
                        meta=make_meta(effective_on=filed_on, actor=CLERK))

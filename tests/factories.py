@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
 from domain.envelope import Actor, BasisDocument, Meta, Role
+from domain.sealed import SealedText
 
 RECORDED_AT = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 EFFECTIVE_ON = date(2026, 9, 1)
@@ -38,3 +40,9 @@ class MetaClock:
         recorded_at, self.now = self.now, self.now + self.step
         return make_meta(recorded_at=recorded_at, effective_on=effective_on,
                          command_id=f"clock-cmd-{next(self._numbers)}", basis=basis, actor=actor)
+
+
+def sealed(learner_id: UUID, field: str, text: str = "sealed in a test") -> SealedText:
+    """A `SealedText` as the domain receives it. The domain never decrypts, so aggregate tests
+    need no key: the "ciphertext" is an opaque marker, not real encryption."""
+    return SealedText(learner_id, field, "test-sealed:" + text)

@@ -15,11 +15,13 @@ from domain.money import Unit
 from domain.organisation import OrganisationDetails, OrganisationKind
 from domain.payment import PaymentOrder, PaymentParty
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy import PersonalDataService
 from letopis.services.certificates import CertificateService
 from letopis.services.funding_claims import ClaimRequest, FundingClaimService
 from letopis.services.learners import LearnerService
 from letopis.services.organisations import OrganisationService
 from tests.funding_builders import NOMINAL, PAYER, PRICE, PROVIDER, SHARE
+from tests.memory_keystore import memory_personal_data
 
 NS = UUID(int=77)
 PROGRAMME = UUID(int=7300)
@@ -37,9 +39,12 @@ PAYEE_PARTY = PaymentParty(PROVIDER, "ДТДМ", "7707083893", "4060181020000300
 
 
 class FundingWorld:
-    def __init__(self, ledger: Ledger, *, prefix: str = "w") -> None:
+    def __init__(self, ledger: Ledger, *, prefix: str = "w",
+                 personal_data: PersonalDataService | None = None) -> None:
         self.ledger = ledger
-        self.certificates = CertificateService(ledger)
+        # Suspension and closure reasons are sealed under the holder's data key.
+        self.personal_data = personal_data or memory_personal_data(ledger)
+        self.certificates = CertificateService(ledger, self.personal_data)
         self.claims = FundingClaimService(ledger)
         self.learners = LearnerService(ledger)
         self.prefix = prefix

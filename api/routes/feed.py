@@ -68,13 +68,16 @@ def _projections(names: list[str] | None) -> list[str] | None:
     return names or None
 
 
+# Sequences are SQL BIGINTs: a larger `after` is refused (422), not passed to the store.
+MAX_SEQUENCE = 2**63 - 1
+
 Projections = Annotated[list[str] | None, Query(alias="projection",
                                                 description="only these (repeatable)")]
 
 
 @router.get("/feed", response_model=FeedPage, summary="Changes after a sequence, in order")
 def feed_page(rt: RuntimeDep, caller: PrincipalDep,
-              after: Annotated[int, Query(ge=0)] = 0,
+              after: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)] = 0,
               limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
               wait: Annotated[float, Query(ge=0, le=30, description="long-poll: wait up to "
                                                                     "this many seconds (at most "
@@ -95,7 +98,7 @@ def feed_page(rt: RuntimeDep, caller: PrincipalDep,
             responses={200: {"content": {"text/event-stream": {}},
                              "description": "`id: <sequence>`, `event: change`, `data: <json>`"}})
 async def feed_stream(request: Request, rt: RuntimeDep, caller: PrincipalDep,
-                      after: Annotated[int, Query(ge=0)] = 0,
+                      after: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)] = 0,
                       last_event_id: Annotated[str | None, Header(
                           description="resume after this sequence (set by EventSource)")] = None,
                       max_events: Annotated[int | None, Query(
@@ -105,7 +108,7 @@ async def feed_stream(request: Request, rt: RuntimeDep, caller: PrincipalDep,
     names = _projections(projection)
     start = after
     if last_event_id is not None and last_event_id.strip().isdigit():
-        start = int(last_event_id.strip())
+        start = min(int(last_event_id.strip()), MAX_SEQUENCE)
 
     async def events() -> AsyncIterator[str]:
         cursor, sent = start, 0

@@ -17,13 +17,13 @@ from uuid import UUID
 
 from domain.errors import InvalidInput
 from domain.learner import Learner
+from domain.sealed import DESTROYED, SealedText
 from letopis.clock import Clock
 from letopis.ledger import Ledger
 from letopis.privacy.errors import (
     CorruptedPersonalData,
     MasterKeyMissing,
     PersonalDataDestroyed,
-    PersonalDataQuoted,
 )
 from letopis.privacy.keys import (
     MasterKey,
@@ -35,6 +35,7 @@ from letopis.privacy.keys import (
     wrap,
 )
 from letopis.privacy.keystore import AccessRecord, KeyStore
+from letopis.privacy.sealed import open_text, seal_text, text_digest
 
 Status = Literal["held", "destroyed", "none"]
 _SHORTEST_QUOTE = 4  # values shorter than this (e.g. "М") would match any text
@@ -108,17 +109,42 @@ class PersonalDataService:
         record = json.loads(decrypt_record(data_key, learner_id, stored))
         return PersonalDataView(learner_id, "held", record)
 
-    def refuse_quoting(self, learner_id: UUID, text: str, what: str, actor: str) -> None:
-        """Refuse free text bound for an event (kept for ever, never encrypted) if it quotes the
-        learner's own record; the check is a logged read."""
-        if not self.configured or self.ledger.store.get_personal_data(learner_id) is None:
-            return
-        view = self.read(learner_id, actor, f"check the {what} for personal data")
-        quoted = quoted_fields(view.record or {}, text)
-        if quoted:
-            raise PersonalDataQuoted(
-                f"the {what} quotes the learner's {', '.join(quoted)}; name the document "
-                "(number and date), not the person: events are kept for ever")
+    # -- sealed free text ---------------------------------------------------------------------
+
+    def seal(self, learner_id: UUID, field: str, text: str) -> tuple[SealedText, str]:
+        """Seal free text bound for an event under the learner's data key (made on first use),
+        with the keyed digest of the plaintext the command fingerprint keeps instead of it.
+        Refused once the learner's personal data is destroyed."""
+        master = self.master()
+        if self.is_destroyed(learner_id):
+            raise PersonalDataDestroyed(
+                f"personal data of learner {learner_id} was destroyed; no new text about them "
+                "can be sealed")
+        key = self.keystore.get(learner_id)
+        if key is None:
+            key = self.keystore.add(wrap(master, learner_id, new_data_key()))
+        data_key = unwrap(master, key)
+        return (seal_text(data_key, learner_id, field, text),
+                text_digest(data_key, field, text))
+
+    def reveal(self, value: SealedText | str, actor: str, purpose: str) -> str:
+        """The text of a free-text event field. Sealed text is decrypted after the access is
+        logged (actor, learner, purpose, time); once the learner's data is destroyed it reads as
+        "personal data destroyed", never an error. Plain text of old events (stored before
+        sealing) is returned as stored: there is nothing to decrypt, so nothing is logged."""
+        if not actor.strip() or not purpose.strip():
+            raise InvalidInput("reading personal data needs an actor and a purpose")
+        if not isinstance(value, SealedText):
+            return value
+        learner_id = value.learner_id
+        if self.is_destroyed(learner_id):
+            return DESTROYED
+        key = self.keystore.get(learner_id)
+        if key is None:  # the key is the data: gone means destroyed, whatever else is recorded
+            return DESTROYED
+        data_key = unwrap(self.master(), key)
+        self.keystore.log_access(AccessRecord(learner_id, actor, purpose, self.clock()))
+        return open_text(data_key, value)
 
     def _data_key(self, learner_id: UUID) -> bytes:
         master = self.master()
@@ -148,6 +174,15 @@ class PersonalDataService:
             rewrapped.append(wrap(new_master, key.learner_id, unwrap(master, key)))
         self.keystore.replace(rewrapped)
         return len(rewrapped), already
+
+
+def require_personal_data(service: PersonalDataService | None,
+                          what: str) -> PersonalDataService:
+    """The configured personal-data service, for a command whose free text must be sealed."""
+    if service is None or not service.configured:
+        raise MasterKeyMissing(f"the {what} is sealed under the learner's data key: configure "
+                               "a master key (LETOPIS_MASTER_KEY_FILE or LETOPIS_MASTER_KEY)")
+    return service
 
 
 def quoted_fields(record: dict[str, Any], text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -79,12 +80,7 @@ def write_files(con: duckdb.DuckDBPyConnection, result: Totals, out: Path, *,
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        # Sorted once; scans of the table keep that order for every file.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE report_rows AS SELECT {', '.join(COLUMNS)} "
-                    "FROM reconciliation ORDER BY line_no NULLS LAST, claim_id")
-        for name, options in (("parquet", "FORMAT parquet"), ("csv", "FORMAT csv, HEADER")):
-            target = str(staging / f"reconciliation.{name}").replace("'", "''")
-            con.execute(f"COPY report_rows TO '{target}' ({options})")
+        _write_machine_files(con, staging)
         if xlsx:
             _write_xlsx(con, result, staging / "reconciliation.xlsx")
         if out.exists():
@@ -93,6 +89,31 @@ def write_files(con: duckdb.DuckDBPyConnection, result: Totals, out: Path, *,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_machine_files(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """reconciliation.parquet and .csv at the same time, one DuckDB thread each: an ordered
+    COPY gains nothing from a second thread (CSV even loses), two COPYs side by side use both
+    cores. `reconciliation` is stored in report order (see matching.py); scans keep it."""
+    rows = f"(SELECT {', '.join(COLUMNS)} FROM reconciliation)"
+    copies = [f"COPY {rows} TO '{str(staging / name).replace(chr(39), chr(39) * 2)}' ({options})"
+              for name, options in (("reconciliation.parquet", "FORMAT parquet"),
+                                    ("reconciliation.csv", "FORMAT csv, HEADER"))]
+    setting = con.execute("SELECT current_setting('threads')").fetchone()
+    con.execute("SET threads = 1")
+    try:
+        with ThreadPoolExecutor(len(copies)) as pool:
+            for done in [pool.submit(_copy, con.cursor(), copy) for copy in copies]:
+                done.result()
+    finally:
+        con.execute(f"SET threads = {int(setting[0]) if setting else 1}")
+
+
+def _copy(cursor: duckdb.DuckDBPyConnection, statement: str) -> None:
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 def _write_xlsx(con: duckdb.DuckDBPyConnection, result: Totals, path: Path) -> None:
@@ -108,7 +129,8 @@ def _write_xlsx(con: duckdb.DuckDBPyConnection, result: Totals, path: Path) -> N
     for name in CLASSES:
         sheet = book.create_sheet(name)
         sheet.append(list(COLUMNS))
-        cursor = con.execute("SELECT * FROM report_rows WHERE class = ?", [name])
+        cursor = con.execute(f"SELECT {', '.join(COLUMNS)} FROM reconciliation WHERE class = ?",
+                             [name])
         while batch := cursor.fetchmany(10_000):
             for row in batch:
                 cells = list(row)

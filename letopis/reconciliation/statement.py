@@ -54,7 +54,7 @@ def load_statement(con: duckdb.DuckDBPyConnection, data: bytes, source: str,
     if options.encoding not in ENCODINGS:
         raise StatementError(f"unknown encoding {options.encoding!r}; use one of "
                              f"{', '.join(ENCODINGS)}")
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if _blank(data):
         raise StatementError(f"{source}: the file is empty")
     normalised = workdir / "statement.csv"
     if data.startswith(_XLSX_MAGIC) or source.lower().endswith(".xlsx"):
@@ -66,15 +66,15 @@ def load_statement(con: duckdb.DuckDBPyConnection, data: bytes, source: str,
                    lenient=options.lenient, numbered=True)
         return info
     text, encoding = _decode(data, source, options.encoding)
-    plain = _plain(text)
+    # The checks below look only at ASCII bytes, so they run on UTF-8 bytes: a UTF-8 file is
+    # checked and copied as it came, with no pass over a million-line str.
+    utf8 = data if encoding == "utf-8" else text.removeprefix("\ufeff").encode("utf-8")
+    plain = _plain(utf8)
     if plain is None:  # blank lines: number the lines in Python
         header, separator, lines = _csv_to_csv(text, source, normalised)
     else:
         header, separator, lines = plain
-        if encoding == "utf-8":
-            normalised.write_bytes(data)
-        else:
-            normalised.write_text(text.removeprefix("\ufeff"), encoding="utf-8")
+        normalised.write_bytes(utf8)
     info = StatementInfo(source, "csv", encoding, separator, lines)
     columns = _columns(header, lines, options, source)
     if not type_lines(con, normalised, separator, header, columns, source,
@@ -93,20 +93,27 @@ def _columns(header: list[str], lines: int, options: StatementOptions,
     return columns
 
 
-def _plain(text: str) -> tuple[list[str], str, int] | None:
-    """Header, separator and number of lines of a statement whose header is its first line
-    and which has no blank line (DuckDB can then read it as it is); None otherwise."""
-    body = text.removeprefix("\ufeff").rstrip("\r\n")
-    first = body.partition("\n")[0]
-    if not first.strip() or re.search(r"\n[ \t\r]*(?:\n|$)", body):
+def _blank(data: bytes) -> bool:
+    """Nothing but a BOM and ASCII white space; stops at the first other byte."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return not body or body.isspace()
+
+
+def _plain(utf8: bytes) -> tuple[list[str], str, int] | None:
+    """Header, separator and number of lines of a statement (UTF-8, no BOM) whose header is its
+    first line and which has no blank line (DuckDB can then read it as it is); None
+    otherwise."""
+    body = utf8.rstrip(b"\r\n")
+    first = body.partition(b"\n")[0].decode("utf-8")
+    if not first.strip() or re.search(rb"\n[ \t\r]*(?:\n|$)", body):
         return None
-    if "\r" in body and body.count("\r\n") != body.count("\n"):
+    if b"\r" in body and body.count(b"\r\n") != body.count(b"\n"):
         return None  # mixed line ends
     separator = _separator(first)
     if separator is None:
         return None
     header = next(csv.reader([first.rstrip("\r")], delimiter=separator))
-    return header, separator, body.count("\n")
+    return header, separator, body.count(b"\n")
 
 
 def _decode(data: bytes, source: str, encoding: str) -> tuple[str, str]:

@@ -1,7 +1,9 @@
 """Typing a statement's lines in DuckDB: text → dates, kopecks, INNs, with one defect a line.
 
-Table `statement`: line_no, number, dated (DATE), amount (BIGINT kopecks), payer_inn,
-payee_inn, payee_account, purpose, defect (NULL on a readable line), defect_column.
+View `statement` (over the table `statement_lines`): line_no, number, dated (DATE), amount
+(BIGINT kopecks), payer_inn, payee_inn, payee_account, purpose, defect (NULL on a readable
+line), defect_column; in line order (the reconciliation lays its verdicts beside the lines by
+position).
 """
 
 from __future__ import annotations
@@ -39,16 +41,20 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
     types = {**({"line_no": "BIGINT"} if numbered else {}), **names}
     spec = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in types.items())
     con.execute("DROP TABLE IF EXISTS statement_rejects")
-    # The scan keeps the file's order (insertion order is preserved), so row_number() is the
-    # line number less the header.
     scan = (f"read_csv({_quote(str(path))}, delim={_quote(separator)}, header=false, "
             f"skip={0 if numbered else 1}, auto_detect=false, columns={{{spec}}}, quote='\"', "
             "escape='\"', null_padding=true, store_rejects=true, "
             "rejects_table='statement_rejects', rejects_scan='statement_reject_scans')")
+    # Unnumbered: the table keeps the file's order (insertion order is preserved), so a row's
+    # position (rowid) is its line number less 2 (the header is line 1). Numbering in the view
+    # rather than with row_number() while reading keeps the read and the typing parallel.
     raw = f"SELECT * FROM {scan}" if numbered \
-        else f"SELECT row_number() OVER () + 1 AS line_no, * FROM {scan}"
+        else f"SELECT CAST(NULL AS BIGINT) AS line_no, * FROM {scan}"
     try:
         _create(con, raw, columns, header)
+        con.execute("CREATE OR REPLACE TEMP VIEW statement AS " + (
+            "SELECT * FROM statement_lines" if numbered
+            else "SELECT rowid + 2 AS line_no, * EXCLUDE (line_no) FROM statement_lines"))
     except duckdb.InvalidInputException as error:
         if not numbered:
             return False  # let the caller number the lines and retry
@@ -57,25 +63,35 @@ def type_lines(con: duckdb.DuckDBPyConnection, path: Path, separator: str,
     if not numbered:
         rejected = con.execute("SELECT count(*) FROM statement_rejects").fetchone()
         if rejected and rejected[0]:
-            con.execute("DROP TABLE statement")
+            _drop(con)
             return False
     con.execute("""
-        INSERT INTO statement
+        INSERT INTO statement_lines
         SELECT DISTINCT CAST(regexp_extract(csv_line, '^(\\d+)', 1) AS BIGINT), NULL, NULL,
                NULL, NULL, NULL, NULL, NULL,
                'wrong number of fields: ' || lower(CAST(error_type AS VARCHAR))
                    || ' (the header has ' || ? || ' fields)', NULL
         FROM statement_rejects""", [len(header)])
+    if numbered and con.execute("SELECT count(*) > 0 FROM statement_rejects").fetchone() \
+            == (True,):
+        # the rejected lines went in last: back into line order (see the module docstring)
+        con.execute("CREATE OR REPLACE TEMP TABLE statement_lines AS "
+                    "SELECT * FROM statement_lines ORDER BY line_no")
     if not lenient:
         first_defect = con.execute(
             "SELECT line_no, defect_column, defect FROM statement WHERE defect IS NOT NULL "
             "ORDER BY line_no LIMIT 1").fetchone()
         if first_defect is not None:
-            con.execute("DROP TABLE statement")
+            _drop(con)
             line, column, defect = first_defect
             where = f"line {line}" + (f", column {column!r}" if column else "")
             raise StatementError(f"{source}: {where}: {defect}")
     return True
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS statement")
+    con.execute("DROP TABLE IF EXISTS statement_lines")
 
 
 def _create(con: duckdb.DuckDBPyConnection, raw: str, columns: dict[str, int],
@@ -89,7 +105,7 @@ def _create(con: duckdb.DuckDBPyConnection, raw: str, columns: dict[str, int],
     payee_column = "payee_inn" if "payee_inn" in columns else "payee_account"
     # One statement, so DuckDB streams the file through every step without materialising it.
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE statement AS
+        CREATE OR REPLACE TEMP TABLE statement_lines AS
         WITH raw_lines AS ({raw}),
         statement_text AS (
             SELECT line_no, {col('number')} AS number, {col('dated')} AS dated_text,

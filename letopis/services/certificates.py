@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.certificate import Certificate
+from domain.certificate import CLOSURE_REASON, SUSPENSION_REASON, Certificate
 from domain.certificate_group import CertificateGroup, GroupAlreadyEstablished, GroupNotFound
 from domain.certificate_values import (
     CertificateKind,
@@ -30,7 +30,9 @@ from domain.learner import Learner
 from domain.money import Kopecks, Unit
 from domain.organisation import Organisation
 from domain.programme import Programme, ProgrammeNotFound
+from domain.sealed import SealedText, require_text
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy.service import PersonalDataService, require_personal_data
 from letopis.store.base import CommandOutcome
 
 A = TypeVar("A", bound=Aggregate)
@@ -45,8 +47,15 @@ class ContractIdInUse(RuleViolated):
 
 
 class CertificateService:
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, personal_data: PersonalDataService | None = None) -> None:
         self.ledger = ledger
+        self.personal_data = personal_data  # seals suspension and closure reasons
+
+    def _seal(self, number: str, field: str, text: str, what: str) -> tuple[SealedText, str]:
+        """Seal `text` under the certificate holder's data key."""
+        require_text(text, f"{what} must not be empty")
+        holder = self.certificate(number).learner_id
+        return require_personal_data(self.personal_data, what).seal(holder, field, text)
 
     # Reading.
 
@@ -158,12 +167,14 @@ class CertificateService:
         return self.ledger.execute(context, "revert_idle_certificate", payload, action)
 
     def suspend(self, context: CommandContext, *, number: str, reason: str) -> CommandOutcome:
+        sealed, digest = self._seal(number, SUSPENSION_REASON, reason, "suspension reason")
+
         def action(meta: Meta) -> list[Certificate]:
             certificate = self.certificate(number)
-            certificate.suspend(reason=reason, meta=meta)
+            certificate.suspend(reason=sealed, meta=meta)
             return [certificate]
 
-        payload = {"number": number, "reason": reason}
+        payload = {"number": number, "reason_digest": digest}
         return self.ledger.execute(context, "suspend_certificate", payload, action)
 
     def resume(self, context: CommandContext, *, number: str) -> CommandOutcome:
@@ -175,13 +186,15 @@ class CertificateService:
         return self.ledger.execute(context, "resume_certificate", {"number": number}, action)
 
     def close(self, context: CommandContext, *, number: str, reason: str) -> CommandOutcome:
+        sealed, digest = self._seal(number, CLOSURE_REASON, reason, "closure reason")
+
         def action(meta: Meta) -> list[Certificate]:
             certificate = self.certificate(number)
-            certificate.close(reason=reason, operation_id=leg(certificate.id, "closure"),
+            certificate.close(reason=sealed, operation_id=leg(certificate.id, "closure"),
                               meta=meta)
             return [certificate]
 
-        payload = {"number": number, "reason": reason}
+        payload = {"number": number, "reason_digest": digest}
         return self.ledger.execute(context, "close_certificate", payload, action)
 
     # Programmes.

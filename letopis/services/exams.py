@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from domain.appeal import Appeal, overdue_decisions
+from domain.appeal import (
+    EXPLANATION,
+    HEARING_VENUE,
+    STATEMENT,
+    Appeal,
+    overdue_decisions,
+)
 from domain.appeal_values import (
     AppealKind,
     Decision,
@@ -17,6 +24,7 @@ from domain.appeal_values import (
     Hearing,
     NotAcceptedReason,
     OverdueAppeal,
+    SealedHearing,
 )
 from domain.calendar import ProductionCalendar
 from domain.commission import Commission
@@ -25,15 +33,19 @@ from domain.errors import InvalidInput
 from domain.exam import Exam, ExamParticipation, check_not_registered, require_registered
 from domain.exam_values import ExamKind, ExamNotFound, ExamScore
 from domain.learner import Learner
+from domain.sealed import SealedText, require_text
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy.service import PersonalDataService, require_personal_data
 from letopis.services.streams import stream_ids_with_topic
 from letopis.store.base import CommandOutcome
 
 
 class ExamService:
-    def __init__(self, ledger: Ledger, calendar: ProductionCalendar) -> None:
+    def __init__(self, ledger: Ledger, calendar: ProductionCalendar,
+                 personal_data: PersonalDataService | None = None) -> None:
         self.ledger = ledger
         self.calendar = calendar
+        self.personal_data = personal_data  # seals statements, explanations, hearing venues
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -50,6 +62,19 @@ class ExamService:
 
     def appeal(self, appeal_id: UUID) -> Appeal:
         return self.ledger.load(Appeal, appeal_id, "appeal")
+
+    def appellant(self, appeal: Appeal) -> UUID:
+        """The learner who filed `appeal` (a v1 appeal does not name them: its participation
+        does)."""
+        if appeal.learner_id is not None:
+            return appeal.learner_id
+        participation = self.ledger.load(ExamParticipation, appeal.participation_id,
+                                         "participation")
+        return participation.participant_id
+
+    def _seal(self, learner_id: UUID, field: str, text: str, what: str) -> tuple[SealedText, str]:
+        sealer = require_personal_data(self.personal_data, what)
+        return sealer.seal(learner_id, field, text)
 
     def overdue_appeals(self, today: date) -> tuple[OverdueAppeal, ...]:
         """Appeals whose decision is overdue on `today`, or was taken after its due date."""
@@ -124,14 +149,18 @@ class ExamService:
     def file_appeal(self, context: CommandContext, appeal_id: UUID, participant_id: UUID,
                     exam_id: UUID, kind: AppealKind, statement: str) -> CommandOutcome:
         """File an appeal on `context.effective_on`; the deadlines are stored with it, and the
-        participation notes the appeal (one of each kind per exam)."""
+        participation notes the appeal (one of each kind per exam). The statement is sealed
+        under the participant's data key."""
+        require_text(statement, "an appeal needs the participant's statement")
+        sealed, digest = self._seal(participant_id, STATEMENT, statement, "appeal statement")
+
         def action(meta: Meta) -> list[Aggregate]:
             if self.ledger.exists(appeal_id):
                 raise InvalidInput(f"appeal {appeal_id} already exists")
             exam = self.exam(exam_id)
             participation = self.participation(participant_id, exam_id)
             appeal = Appeal.file(appeal_id=appeal_id, kind=kind, participation=participation,
-                                 exam=exam, statement=statement, calendar=self.calendar,
+                                 exam=exam, statement=sealed, calendar=self.calendar,
                                  meta=meta)
             participation.lodge_appeal(appeal_id=appeal_id, kind=kind, meta=meta)
             return [appeal, participation]
@@ -139,33 +168,49 @@ class ExamService:
         return self.ledger.execute(
             context, "file_appeal",
             {"appeal_id": appeal_id, "participant_id": participant_id, "exam_id": exam_id,
-             "kind": kind.value, "statement": statement}, action,
+             "kind": kind.value, "statement_digest": digest}, action,
         )
 
     def not_accept_appeal(self, context: CommandContext, appeal_id: UUID,
                           reason: NotAcceptedReason, explanation: str) -> CommandOutcome:
+        """Refuse to accept the appeal; the explanation is sealed under the participant's key."""
+        require_text(explanation, "a refusal to accept an appeal must explain itself")
+        learner_id = self.appellant(self.appeal(appeal_id))
+        sealed, digest = self._seal(learner_id, EXPLANATION, explanation,
+                                    "explanation of the refusal")
+
         def action(meta: Meta) -> list[Appeal]:
             appeal = self.appeal(appeal_id)
-            appeal.not_accept(reason=reason, explanation=explanation, meta=meta)
+            appeal.not_accept(reason=reason, explanation=sealed, meta=meta)
             return [appeal]
 
         return self.ledger.execute(
             context, "not_accept_appeal",
-            {"appeal_id": appeal_id, "reason": reason.value, "explanation": explanation},
+            {"appeal_id": appeal_id, "reason": reason.value, "explanation_digest": digest},
             action,
         )
 
     def schedule_hearing(self, context: CommandContext, appeal_id: UUID,
                          hearing: Hearing) -> CommandOutcome:
-        """Schedule the hearing; the participant is notified on `context.effective_on`."""
+        """Schedule the hearing; the participant is notified on `context.effective_on`. The
+        venue (place, videoconference link) is sealed under the participant's data key."""
+        hearing.validated()
+        learner_id = self.appellant(self.appeal(appeal_id))
+        venue = json.dumps({"place": hearing.place,
+                            "videoconference_link": hearing.videoconference_link},
+                           ensure_ascii=False, sort_keys=True)
+        sealed, digest = self._seal(learner_id, HEARING_VENUE, venue, "hearing venue")
+        scheduled = SealedHearing(starts_at=hearing.starts_at, venue=sealed)
+
         def action(meta: Meta) -> list[Appeal]:
             appeal = self.appeal(appeal_id)
-            appeal.schedule_hearing(hearing=hearing, calendar=self.calendar, meta=meta)
+            appeal.schedule_hearing(hearing=scheduled, calendar=self.calendar, meta=meta)
             return [appeal]
 
         return self.ledger.execute(
             context, "schedule_appeal_hearing",
-            {"appeal_id": appeal_id, **dataclasses.asdict(hearing)}, action,
+            {"appeal_id": appeal_id, "starts_at": hearing.starts_at, "venue_digest": digest},
+            action,
         )
 
     def withdraw_appeal(self, context: CommandContext, appeal_id: UUID) -> CommandOutcome:

@@ -1,7 +1,8 @@
 """Commands of the learner contingent: registration, enrolment, transfers, leaving, corrections.
 
 Personal data never enters the event stream: the personal-data service encrypts it with the
-learner's own data key into a separate record keyed by the pseudonymous id (docs/privacy.md).
+learner's own data key into a separate record keyed by the pseudonymous id, and seals free text
+(a cancellation reason) under the same key before the event is written (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from uuid import UUID
 
 from domain.envelope import BasisDocument, Meta
 from domain.errors import InvalidInput
-from domain.learner import Learner
+from domain.learner import CANCELLATION_REASON, Learner
 from domain.learner_values import EducationDocument, EducationLevel, FormOfStudy, LeavingReason
 from domain.organisation import Organisation
+from domain.sealed import require_text
 from letopis.ledger import CommandContext, Ledger
 from letopis.privacy.errors import MasterKeyMissing
-from letopis.privacy.service import PersonalDataService
+from letopis.privacy.service import PersonalDataService, require_personal_data
 from letopis.store.base import CommandOutcome
 
 
@@ -134,17 +136,19 @@ class LearnerService:
 
     def cancel(self, context: CommandContext, learner_id: UUID, *, cancelled_version: int,
                reason: str) -> CommandOutcome:
-        if self.personal_data is not None:
-            self.personal_data.refuse_quoting(learner_id, reason, "cancellation reason",
-                                              context.actor.user_id)
+        """Cancel an erroneous move; the reason is sealed under the learner's data key (it may
+        name people), and the command fingerprint keeps its keyed digest, not the text."""
+        require_text(reason, "cancellation reason must not be empty")
+        sealer = require_personal_data(self.personal_data, "cancellation reason")
+        sealed, digest = sealer.seal(learner_id, CANCELLATION_REASON, reason)
 
         def action(meta: Meta) -> list[Learner]:
             learner = self.get(learner_id)
-            learner.cancel(cancelled_version=cancelled_version, reason=reason, meta=meta)
+            learner.cancel(cancelled_version=cancelled_version, reason=sealed, meta=meta)
             return [learner]
 
         payload = {"learner_id": learner_id, "cancelled_version": cancelled_version,
-                   "reason": reason}
+                   "reason_digest": digest}
         return self.ledger.execute(context, "cancel_entry", payload, action)
 
 

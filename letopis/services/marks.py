@@ -7,16 +7,19 @@ from datetime import date
 from uuid import UUID
 
 from domain.envelope import Meta
-from domain.gradebook import Gradebook
+from domain.gradebook import CORRECTION_REASON, Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Period
 from domain.learner import Learner
+from domain.sealed import require_text
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy.service import PersonalDataService, require_personal_data
 from letopis.store.base import CommandOutcome
 
 
 class MarkService:
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, personal_data: PersonalDataService | None = None) -> None:
         self.ledger = ledger
+        self.personal_data = personal_data  # seals correction reasons
 
     def gradebook(self, learner_id: UUID, subject: str, academic_year: str) -> Gradebook:
         stream = Gradebook.stream_id(learner_id, subject, academic_year)
@@ -50,13 +53,18 @@ class MarkService:
     def correct_mark(self, context: CommandContext, learner_id: UUID, *, subject: str,
                      academic_year: str, mark_id: UUID, corrects_mark_id: UUID,
                      value: MarkValue, reason: str) -> CommandOutcome:
+        """Correct a mark; the reason is sealed under the learner's data key."""
+        require_text(reason, "correction reason must not be empty")
+        sealer = require_personal_data(self.personal_data, "correction reason")
+        sealed, digest = sealer.seal(learner_id, CORRECTION_REASON, reason)
+
         def action(meta: Meta) -> list[Gradebook]:
             book = self.gradebook(learner_id, subject, academic_year)
             book.correct_mark(mark_id=mark_id, corrects_mark_id=corrects_mark_id, value=value,
-                              reason=reason, meta=meta)
+                              reason=sealed, meta=meta)
             return [book]
 
         payload = {"learner_id": learner_id, "subject": subject, "academic_year": academic_year,
                    "mark_id": mark_id, "corrects_mark_id": corrects_mark_id, "value": value,
-                   "reason": reason}
+                   "reason_digest": digest}
         return self.ledger.execute(context, "correct_mark", payload, action)

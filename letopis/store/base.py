@@ -55,6 +55,18 @@ class LedgerRecorder(ApplicationRecorder, ABC):
                 found[stream_id] = events
         return found
 
+    def select_from_snapshots(
+        self, stream_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
+        """For each of `stream_ids`: its snapshot (or None) and the events after it, in version
+        order (all of them without a snapshot). Unknown streams are absent."""
+        return {stream_id: (None, events)
+                for stream_id, events in self.select_streams(stream_ids).items()}
+
+    def put_snapshots(self, snapshots: Sequence[StoredEvent]) -> None:
+        """Keep each snapshot unless its stream already has one at a later version.
+        Snapshots are a cache: a store without them ignores this."""
+
     @abstractmethod
     def command_outcome(self, command_id: str) -> CommandOutcome | None:
         """The outcome recorded for `command_id`, or None if it never ran."""

@@ -38,6 +38,15 @@ def schema_ddl(schema: str) -> list[str]:
             data bytea NOT NULL,
             updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
         )""",
+        # Snapshots: a disposable cache of aggregate state at a version (letopis/snapshots.py),
+        # never the source of truth; one row per stream, the newest wins.
+        f"""CREATE TABLE IF NOT EXISTS {s}.snapshots (
+            stream_id uuid PRIMARY KEY,
+            version bigint NOT NULL,
+            topic text NOT NULL,
+            state bytea NOT NULL,
+            taken_at timestamptz NOT NULL DEFAULT clock_timestamp()
+        )""",
         f"""CREATE OR REPLACE FUNCTION {s}.append_events(
                 stream_ids uuid[], versions bigint[], topics text[], states bytea[],
                 p_command_id text, p_command_result text)

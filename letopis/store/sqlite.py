@@ -29,6 +29,9 @@ _SIDE_TABLES = [
     "CREATE TABLE IF NOT EXISTS seal_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
     "tree_size INTEGER NOT NULL, last_position INTEGER NOT NULL, chain BLOB NOT NULL, "
     "frontier BLOB NOT NULL)",
+    # Snapshots: a disposable cache of aggregate state (letopis/snapshots.py).
+    "CREATE TABLE IF NOT EXISTS snapshots (stream_id TEXT PRIMARY KEY, "
+    "version INTEGER NOT NULL, topic TEXT NOT NULL, state BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS checkpoints (tree_size INTEGER PRIMARY KEY, "
     "last_position INTEGER NOT NULL, chain_head BLOB NOT NULL, merkle_root BLOB NOT NULL, "
     "created_at TEXT NOT NULL, key_id TEXT NOT NULL, signature BLOB NOT NULL)",
@@ -85,6 +88,39 @@ class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
                         StoredEvent(originator_id=stream_id, originator_version=row[1],
                                     topic=row[2], state=row[3]))
         return found
+
+    def select_from_snapshots(
+        self, stream_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
+        snapshots: dict[UUID, StoredEvent] = {}
+        unique = list(dict.fromkeys(stream_ids))
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(unique), _IDS_PER_QUERY):
+                chunk = [i.hex for i in unique[start:start + _IDS_PER_QUERY]]
+                c.execute("SELECT stream_id, version, topic, state FROM snapshots "
+                          f"WHERE stream_id IN ({','.join('?' * len(chunk))})", chunk)
+                for row in c.fetchall():
+                    stream_id = UUID(row[0])
+                    snapshots[stream_id] = StoredEvent(originator_id=stream_id,
+                                                       originator_version=row[1],
+                                                       topic=row[2], state=row[3])
+        found: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
+        for stream_id, events in self.select_streams(unique).items():
+            snapshot = snapshots.get(stream_id)
+            after = snapshot.originator_version if snapshot else 0
+            found[stream_id] = (snapshot, [e for e in events if e.originator_version > after])
+        return found
+
+    def put_snapshots(self, snapshots: Sequence[StoredEvent]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for snapshot in snapshots:
+                c.execute(
+                    "INSERT INTO snapshots (stream_id, version, topic, state) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET "
+                    "version = excluded.version, topic = excluded.topic, "
+                    "state = excluded.state WHERE snapshots.version < excluded.version",
+                    (UUID(str(snapshot.originator_id)).hex, snapshot.originator_version,
+                     snapshot.topic, snapshot.state))
 
     def command_outcome(self, command_id: str) -> CommandOutcome | None:
         with self.datastore.transaction(commit=False) as c:

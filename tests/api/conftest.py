@@ -13,12 +13,14 @@ from api.app import create_app
 from api.auth import ApiRole, issue_token
 from letopis.settings import Settings
 from letopis.store import init_store
+from tests.conftest import TEST_MASTER_KEY
 from tests.pg import drop_schema, fresh_schema
 
 
 def make_settings(url: str, schema: str = "letopis") -> Settings:
+    # A master key, so free texts (appeal statements, reasons) can be sealed.
     return Settings(database_url=url, database_schema=schema, api_max_wait_seconds=30.0,
-                    api_follow_projections=True)
+                    api_follow_projections=True, master_key=TEST_MASTER_KEY.to_base64())
 
 
 @pytest.fixture

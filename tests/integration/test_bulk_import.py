@@ -15,6 +15,7 @@ from letopis.bulk.importer import import_file, open_target
 from letopis.demo import DemoGenerator, DemoPlan, SettableClock
 from letopis.settings import Settings
 from letopis.store import LedgerRecorder, init_store
+from tests.conftest import TEST_MASTER_KEY
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,9 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LedgerRec
     url = f"sqlite:///{tmp / 'source.sqlite'}"
     init_store(url)
     clock = SettableClock()
-    services = build_services(Settings(database_url=url), clock)
+    # With a master key: the demo's appeal statements are sealed (SealedText events).
+    settings = Settings(database_url=url, master_key=TEST_MASTER_KEY.to_base64())
+    services = build_services(settings, clock)
     DemoGenerator(services, clock, DemoPlan(learners=12, years=1, seed=3,
                                             weeks_of_marks=1)).run()
     path = tmp / "region.ndjson"

@@ -28,11 +28,14 @@ from domain.claim import (
     PaymentExceedsApproved,
 )
 from domain.contract import RetroactiveContract
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInput
 from domain.funding_accounts import AccountKind
 from domain.money import MoneyMustBeInteger, Unit
 from domain.payment import WrongPayee
+from domain.sealed import DESTROYED, SealedText
 from letopis.ledger import Ledger
+from letopis.privacy.destruction import destroy
+from replay.as_of import read_stream
 from tests.funding_builders import NOMINAL, SHARE
 from tests.funding_world import NS, FundingWorld
 
@@ -217,3 +220,25 @@ def test_a_payment_to_another_payee_is_refused(world: FundingWorld) -> None:
                                                                  organisation_id=UUID(int=1)))
     refused(world, WrongPayee, lambda: world.claims.record_payment(
         world.ctx(), payment_id=UUID(int=10), claim_id=claim_id, order=wrong))
+
+
+def test_suspension_and_closure_reasons_are_sealed_for_the_holder(world: FundingWorld) -> None:
+    number = world.issue("0000000077")
+    holder = cert(world, number).learner_id
+    world.certificates.suspend(world.ctx(date(2026, 9, 3)), number=number,
+                               reason="Кузнецова М. П.: документы на проверке")
+    world.certificates.resume(world.ctx(date(2026, 9, 4)), number=number)
+    world.certificates.close(world.ctx(date(2026, 9, 5)), number=number,
+                             reason="Кузнецова М. П. переехала")
+    suspended, closed = [e.reason for e in read_stream(world.ledger, cert(world, number).id)
+                         if type(e).__name__ in ("Suspended", "Closed")]
+    assert isinstance(suspended, SealedText)
+    assert isinstance(closed, SealedText)
+    assert (suspended.learner_id, closed.learner_id) == (holder, holder)
+    reveal = world.personal_data.reveal
+    assert reveal(closed, "finance-1", "audit") == "Кузнецова М. П. переехала"
+    destroy(world.personal_data, world.ctx(date(2026, 10, 1)), holder, "act № 12 of 2026-10-01")
+    assert reveal(suspended, "finance-1", "audit") == DESTROYED
+    other = world.issue("0000000078")
+    refused(world, InvalidInput, lambda: world.certificates.suspend(
+        world.ctx(), number=other, reason="  "))

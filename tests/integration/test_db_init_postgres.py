@@ -21,7 +21,8 @@ from letopis.store import init_store, open_store
 from tests.conftest import TEST_MASTER_KEY
 from tests.pg import drop_schema, new_schema_name, require_postgres
 
-TABLES = {"events", "commands", "personal_data", "seals", "seal_state", "checkpoints"}
+TABLES = {"events", "commands", "personal_data", "seals", "seal_state", "checkpoints",
+          "snapshots"}
 
 
 @pytest.fixture

@@ -18,13 +18,16 @@ from letopis.demo_exams import extend_demo
 from letopis.services.streams import stream_ids_with_topic
 from letopis.settings import Settings
 from letopis.store import init_store
+from tests.conftest import TEST_MASTER_KEY
 
 
 def test_demo_adds_appeals_and_an_acceptance_campaign_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     init_store(url)
     clock = SettableClock()
-    services = build_services(Settings(database_url=url), clock)
+    # With a master key: appeal statements are sealed under the learners' data keys.
+    services = build_services(Settings(database_url=url,
+                                       master_key=TEST_MASTER_KEY.to_base64()), clock)
     try:
         generator = DemoGenerator(services, clock, DemoPlan(learners=60, years=1, seed=7,
                                                             weeks_of_marks=0))

@@ -5,6 +5,7 @@ Every refusal is checked against the store: its own domain error, no event, no c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -21,6 +22,7 @@ from domain.appeal_values import (
     DecisionNeedsOutcome,
     Hearing,
     NotAcceptedReason,
+    SealedHearing,
 )
 from domain.calendar_ru import RUSSIA
 from domain.commission import CommissionMember, CommissionPurpose, MemberNotOnCommission
@@ -35,6 +37,7 @@ from domain.exam_values import (
     ParticipantNotRegistered,
 )
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy import PersonalDataService
 from letopis.services.commissions import CommissionService
 from letopis.services.exams import ExamService
 from letopis.services.learners import LearnerService
@@ -62,6 +65,7 @@ class Gia:
     ledger: Ledger
     exams: ExamService
     commissions: CommissionService
+    personal_data: PersonalDataService
 
     def refused(self, error: type[DomainError], command: Callable[[], object],
                 match: str | None = None) -> None:
@@ -73,7 +77,7 @@ class Gia:
 
 
 @pytest.fixture
-def gia(ledger: Ledger) -> Gia:
+def gia(ledger: Ledger, personal_data: PersonalDataService) -> Gia:
     learners = LearnerService(ledger)
     learners.register(ctx("learner-1", EXAM_ON), LEARNER)
     learners.register(ctx("learner-2", EXAM_ON), OTHER_LEARNER)
@@ -81,13 +85,13 @@ def gia(ledger: Ledger) -> Gia:
     commissions.form(ctx("commission", EXAM_ON), COMMISSION, CommissionPurpose.GIA_APPEALS,
                      "Апелляционная комиссия Оренбургской области", "Оренбургская область",
                      CHAIR, (MEMBER,))
-    exams = ExamService(ledger, RUSSIA)
+    exams = ExamService(ledger, RUSSIA, personal_data)
     exams.schedule_exam(ctx("exam", EXAM_ON), EXAM, ExamKind.EGE, "Физика", EXAM_ON, 45)
     exams.schedule_exam(ctx("reserve", EXAM_ON), RESERVE, ExamKind.EGE, "Физика", RESERVE_ON,
                         45, is_reserve=True)
     exams.register_participant(ctx("reg-1", EXAM_ON), LEARNER, EXAM, "ППЭ № 5601")
     exams.register_participant(ctx("reg-2", EXAM_ON), OTHER_LEARNER, EXAM, "ППЭ № 5601")
-    return Gia(ledger, exams, commissions)
+    return Gia(ledger, exams, commissions, personal_data)
 
 
 def with_results(gia: Gia) -> None:
@@ -118,8 +122,12 @@ def test_score_appeal_upheld_with_a_lower_score(gia: Gia) -> None:
     appeal = gia.exams.appeal(APPEAL)
     assert appeal.status is AppealStatus.UPHELD
     assert appeal.deciders == (CHAIR.member_id, MEMBER.member_id)
-    assert appeal.hearing == Hearing(datetime(2026, 5, 8, 7, tzinfo=UTC), None,
-                                     "https://vks.example.ru/ak/301")
+    # The time is plain; the venue (here a link) is sealed, revealed only by a logged read.
+    assert isinstance(appeal.hearing, SealedHearing)
+    assert appeal.hearing.starts_at == datetime(2026, 5, 8, 7, tzinfo=UTC)
+    venue = gia.personal_data.reveal(appeal.hearing.venue, "rcoi-1", "notify the participant")
+    assert json.loads(venue) == {"place": None,
+                                 "videoconference_link": "https://vks.example.ru/ak/301"}
     assert appeal.decision_due_on == date(2026, 5, 12)
     # As of the version before the decision, the original score stood.
     assert gia.ledger.repository.get(stream, version=3).final_result == SCORE

@@ -24,6 +24,7 @@ from letopis.fast_transcoder import FastJSONTranscoder
 from letopis.ledger import Ledger
 from letopis.settings import Settings
 from letopis.store import init_store
+from tests.conftest import TEST_MASTER_KEY
 from tests.factories import make_meta
 from tests.integration.test_upcasting import ENROLLED_V1_STATE
 
@@ -51,11 +52,15 @@ def demo_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, list[
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
     init_store(url)
     clock = SettableClock()
-    services = build_services(Settings(database_url=url), clock)
+    # With a master key: the demo's appeal statements are sealed (SealedText events).
+    settings = Settings(database_url=url, master_key=TEST_MASTER_KEY.to_base64())
+    services = build_services(settings, clock)
     DemoGenerator(services, clock, DemoPlan(learners=12, years=1, seed=3, weeks_of_marks=1)).run()
     notifications = services.ledger.store.select_notifications(1, 1_000_000)
     modules = {n.topic.split(":")[0] for n in notifications}
-    assert {"domain.certificate", "domain.claim", "domain.exam", "domain.gradebook"} <= modules
+    assert {"domain.certificate", "domain.claim", "domain.exam", "domain.gradebook",
+            "domain.appeal"} <= modules
+    assert any(b'"_type_":"letopis.SealedText"' in n.state for n in notifications)
     return services.ledger, [n.state for n in notifications]
 
 

@@ -13,10 +13,12 @@ from uuid import UUID, uuid5
 import pytest
 
 from domain.envelope import Actor, Meta, Role
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkNotFound, MarkOutOfScale, MarkValue, Scale
+from domain.sealed import SealedText
 from letopis.ledger import CommandContext, CommandIdReused, ConcurrencyConflict, Ledger
+from letopis.privacy import PersonalDataService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
 from letopis.store.base import CommandOutcome
@@ -45,9 +47,9 @@ def five(value: str) -> MarkValue:
 
 
 @pytest.fixture
-def marks(ledger: Ledger) -> MarkService:
+def marks(ledger: Ledger, personal_data: PersonalDataService) -> MarkService:
     LearnerService(ledger).register(ctx("register", REGISTRAR), LEARNER)
-    return MarkService(ledger)
+    return MarkService(ledger, personal_data)
 
 
 def record(marks: MarkService, command_id: str, value: MarkValue, *, subject: str = MATHS,
@@ -91,7 +93,8 @@ def test_marks_in_two_subjects_go_to_two_gradebooks(ledger: Ledger, marks: MarkS
     assert ledger.store.count_events() == 1 + 3 + 2
 
 
-def test_correct_a_mark(ledger: Ledger, marks: MarkService) -> None:
+def test_correct_a_mark(ledger: Ledger, marks: MarkService,
+                        personal_data: PersonalDataService) -> None:
     record(marks, "m1", five("3"))
     outcome = correct(marks, "fix-1", "m1", five("4"))
     assert outcome.streams == {str(stream(MATHS)): 3}
@@ -102,8 +105,25 @@ def test_correct_a_mark(ledger: Ledger, marks: MarkService) -> None:
     assert marks.gradebook(LEARNER, MATHS, YEAR).corrections == {mark_id("fix-1"): mark_id("m1")}
     event = list(ledger.events.get(stream(MATHS)))[-1]
     assert type(event).__qualname__ == "Gradebook.MarkCorrected"
-    assert event.reason == "ошибка при вводе"  # type: ignore[attr-defined]
+    reason = event.reason  # type: ignore[attr-defined]
+    # Sealed under the learner's key; the stored command keeps a keyed digest, not the text.
+    assert isinstance(reason, SealedText)
+    assert reason.learner_id == LEARNER
+    assert "ошибка" not in repr(reason)
+    assert "ошибка" not in reason.ciphertext
+    assert personal_data.reveal(reason, "teacher-1", "check") == "ошибка при вводе"
     assert event.meta.actor == TEACHER  # type: ignore[attr-defined]
+    stored = ledger.store.command_outcome("fix-1")
+    assert stored is not None
+    assert "ошибка" not in stored.to_json()
+
+
+def test_a_blank_correction_reason_is_refused_before_sealing(ledger: Ledger,
+                                                             marks: MarkService) -> None:
+    record(marks, "m1", five("3"))
+    refused(ledger, InvalidInput, lambda c: marks.correct_mark(
+        ctx(c), LEARNER, subject=MATHS, academic_year=YEAR, mark_id=mark_id(c),
+        corrects_mark_id=mark_id("m1"), value=five("4"), reason="  "), match="reason")
 
 
 def test_repeated_command_returns_first_outcome_and_writes_nothing(

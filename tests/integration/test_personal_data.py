@@ -12,20 +12,26 @@ from openpyxl import load_workbook
 
 from domain.errors import InvalidInput, NotFound
 from domain.learner import Learner
+from domain.sealed import DESTROYED, SealedText
 from letopis.ledger import Ledger
 from letopis.privacy import MasterKey, PersonalDataService
 from letopis.privacy.act import write_act
 from letopis.privacy.destruction import destroy, destruction_command_id
 from letopis.privacy.errors import (
     CorruptedPersonalData,
+    MasterKeyMissing,
     PersonalDataAlreadyDestroyed,
     PersonalDataDestroyed,
     PersonalDataQuoted,
     WrongMasterKey,
 )
 from letopis.privacy.export import export_subject
+from letopis.services.learners import LearnerService
+from replay.as_of import read_stream
+from replay.verify import verify
 from tests.conftest import TEST_MASTER_KEY, KeyedServices
 from tests.privacy_world import DPO, Region, ctx, dump, leaked
+from tests.tamper import KEY, audit_of, seal_store
 
 LEARNER, OTHER, UNKNOWN = UUID(int=100), UUID(int=101), UUID(int=999)
 PERSONAL = {
@@ -213,12 +219,38 @@ def test_export_gives_everything_held_and_says_destroyed_afterwards(region: Regi
     assert leaked(json.dumps(after, ensure_ascii=False).encode(), PERSONAL) == []
 
 
-def test_a_cancellation_reason_quoting_the_persons_data_is_refused(region: Region) -> None:
+def test_a_cancellation_reason_naming_the_person_is_sealed_then_destroyed(
+        region: Region, store_url: tuple[str, str]) -> None:
+    reason = "wrong child: SNILS 112-233-445 95 belongs to Кузнецова Мария Петровна"
+    region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2, reason=reason)
+    first_seal = seal_store(*store_url, every=2)  # a checkpoint over the sealed reason
+    assert first_seal.sealed == region.ledger.store.count_events()
+    cancelled = read_stream(region.ledger, LEARNER)[-1]
+    assert isinstance(cancelled.reason, SealedText)
+    assert leaked(dump(*store_url), {"reason": reason, **PERSONAL}) == []
+    assert region.personal_data.reveal(cancelled.reason, "inspector-7", "audit") == reason
+    assert [(r.actor, r.purpose) for r in region.personal_data.access_log(LEARNER)] == [
+        ("inspector-7", "audit")]
+    exported = export_subject(region.personal_data, LEARNER, "dpo-1")
+    assert [(t["event_type"], t["text"]) for t in exported["free_texts"]] == [
+        ("Learner.EntryCancelled", reason)]
+    shred(region)
+    assert region.personal_data.reveal(cancelled.reason, "inspector-7", "audit") == DESTROYED
+    after = export_subject(region.personal_data, LEARNER, "dpo-1")
+    assert [t["text"] for t in after["free_texts"]] == [DESTROYED]
+    assert leaked(json.dumps(after, ensure_ascii=False).encode(), {"reason": reason}) == []
+    # Sealed before destruction and after it: what was stored (the ciphertext) still verifies.
+    assert seal_store(*store_url, every=2).sealed > 0
+    result = verify(audit_of(*store_url), KEY.public_key())
+    assert (result.damage, result.unsealed) == (None, 0)
+
+
+def test_sealing_is_refused_once_destroyed_and_without_a_master_key(
+        region: Region, ledger: Ledger) -> None:
+    shred(region)
     count = region.ledger.store.count_events()
-    with pytest.raises(PersonalDataQuoted, match="cancellation reason quotes the learner's "
-                                                 "snils"):
-        region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2,
-                               reason="wrong child: SNILS 112-233-445 95 belongs to another")
+    with pytest.raises(PersonalDataDestroyed):
+        region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2, reason="void")
+    with pytest.raises(MasterKeyMissing):
+        LearnerService(ledger).cancel(ctx("cancel"), OTHER, cancelled_version=2, reason="void")
     assert region.ledger.store.count_events() == count
-    region.learners.cancel(ctx("cancel"), LEARNER, cancelled_version=2, reason="order 15-к void")
-    assert region.ledger.store.count_events() == count + 1

@@ -15,7 +15,7 @@ from letopis.cli import EXIT_REFUSED, run
 from letopis.privacy import keystore_schema
 from letopis.privacy.keystore import sqlite_keystore_path
 from letopis.settings import Settings
-from tests.privacy_world import Region, dump, leaked
+from tests.privacy_world import Region, ctx, dump, leaked
 
 LEARNER, UNKNOWN = UUID(int=100), UUID(int=999)
 PERSONAL = {"full_name": "Кузнецова Мария Петровна", "snils": "112-233-445 95",
@@ -152,3 +152,30 @@ def test_a_missing_key_store_says_run_db_init(
     one_line_error(capsys, "no key store", "letopis db init")
     assert run(["db", "init"]) == 0
     assert run(["personal-data", "access-log"]) == 0
+
+
+def test_texts_reveals_the_sealed_free_texts_with_a_logged_read_then_destroyed(
+        configured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reason = "Кузнецова Мария Петровна зачислена не в тот класс"
+    services = build_services(Settings())
+    try:
+        Region(services.ledger, services.personal_data).learners.cancel(
+            ctx("cancel"), LEARNER, cancelled_version=2, reason=reason)
+    finally:
+        services.close()
+    capsys.readouterr()
+    texts = ["personal-data", "texts", str(LEARNER), "--actor", "inspector-7",
+             "--purpose", "complaint check"]
+    assert run(texts) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [(t["event_type"], t["field"], t["text"]) for t in shown] == [
+        ("Learner.EntryCancelled", "Learner.EntryCancelled.reason", reason)]
+    assert run(["personal-data", "access-log", "--learner", str(LEARNER)]) == 0
+    assert "inspector-7  complaint check" in capsys.readouterr().out
+    assert run(["history", "learner", str(LEARNER)]) == 0
+    assert "Кузнецова" not in capsys.readouterr().out
+    assert run(destroy_args(LEARNER, tmp_path / "act")) == 0
+    capsys.readouterr()
+    assert run(texts) == 0
+    assert [t["text"] for t in json.loads(capsys.readouterr().out)] == [
+        "personal data destroyed"]

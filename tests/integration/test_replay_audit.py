@@ -30,6 +30,7 @@ from domain.organisation import OrganisationDetails, OrganisationKind
 from letopis.cli import EXIT_USAGE, run
 from letopis.clock import FixedClock
 from letopis.ledger import CommandContext, Ledger
+from letopis.privacy import KeyStore, MasterKey, PersonalDataService, open_keystore
 from letopis.services.certificates import CertificateService
 from letopis.services.learners import LearnerService
 from letopis.services.marks import MarkService
@@ -77,16 +78,21 @@ def build_audit_example(url: str, schema: str = "letopis") -> None:
     """Write the story of docs/audit.md into the (initialised) store at `url`."""
     clock = FixedClock(at(8, 20, 9))
     ledger = Ledger(open_store(url, schema), clock)
+    keystore = open_keystore(url, schema)
     try:
-        write_audit_example(ledger, clock)
+        write_audit_example(ledger, clock, keystore)
     finally:
+        keystore.close()
         ledger.store.close()
 
 
-def write_audit_example(ledger: Ledger, clock: FixedClock) -> None:
-    """The story, through the ordinary services; `clock` is the ledger's and is set per command."""
-    organisations, learners, marks = (OrganisationService(ledger), LearnerService(ledger),
-                                      MarkService(ledger))
+def write_audit_example(ledger: Ledger, clock: FixedClock, keystore: KeyStore) -> None:
+    """The story, through the ordinary services; `clock` is the ledger's and is set per command.
+    The reasons of the cancellation and the correction are sealed under the learner's key (a
+    fresh master key: the story never reads them back)."""
+    sealer = PersonalDataService(ledger, keystore, MasterKey.generate(), clock)
+    organisations, learners, marks = (OrganisationService(ledger), LearnerService(ledger, sealer),
+                                      MarkService(ledger, sealer))
 
     def ctx(when: datetime, command_id: str, effective_on: date, actor: Actor = CLERK,
             basis: BasisDocument | None = None, correlation: UUID | None = None,

@@ -8,6 +8,7 @@ Gradebook: mark 3 on 15 Sep (v2), corrected to 4 on 16 Sep (v3). School: registe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from domain.learner import Learner
 from domain.organisation import Organisation
 from letopis.clock import FixedClock
 from letopis.ledger import Ledger
+from letopis.privacy import open_keystore
 from letopis.store import LedgerRecorder
 from replay.as_of import state_as_of
 from replay.event_id import event_id
@@ -50,11 +52,13 @@ def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> da
 
 
 @pytest.fixture
-def told(store: LedgerRecorder) -> Ledger:
+def told(store: LedgerRecorder, store_url: tuple[str, str]) -> Iterator[Ledger]:
     clock = FixedClock(at(8, 20, 9))
     ledger = Ledger(store, clock)
-    write_audit_example(ledger, clock)
-    return ledger
+    keystore = open_keystore(*store_url)
+    write_audit_example(ledger, clock, keystore)
+    yield ledger
+    keystore.close()
 
 
 def test_history_now_has_every_event_with_its_envelope(told: Ledger) -> None:

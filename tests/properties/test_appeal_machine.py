@@ -12,20 +12,28 @@ from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from domain.appeal import Appeal
-from domain.appeal_values import AppealKind, AppealStatus, Decision, Hearing, NotAcceptedReason
+from domain.appeal import EXPLANATION, HEARING_VENUE, Appeal
+from domain.appeal_values import (
+    AppealKind,
+    AppealStatus,
+    Decision,
+    NotAcceptedReason,
+    SealedHearing,
+)
 from domain.calendar_ru import RUSSIA
 from domain.errors import DomainError
+from domain.sealed import SealedText
 from tests.exam_builders import (
     CHAIR,
     MEMBER,
+    PARTICIPANT,
     STRANGER,
     appeal_commission,
     filed,
     published,
     with_result,
 )
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 
 RESULTS_DAY = date(2026, 4, 30)  # before the May holidays
 days = st.dates(date(2026, 4, 30), date(2026, 6, 30))
@@ -69,9 +77,9 @@ class AppealMachine(RuleBasedStateMachine):
 
     @rule(notified_on=days, hearing_on=days, by_video=st.booleans())
     def schedule_hearing(self, notified_on: date, hearing_on: date, by_video: bool) -> None:
-        hearing = Hearing(datetime.combine(hearing_on, time(10), tzinfo=UTC),
-                          None if by_video else "РЦОИ",
-                          "https://vks.example.ru/1" if by_video else None)
+        # The venue (a place or a link) comes sealed; the domain sees only the time.
+        hearing = SealedHearing(datetime.combine(hearing_on, time(10), tzinfo=UTC),
+                                sealed(PARTICIPANT, HEARING_VENUE, "link" if by_video else "РЦОИ"))
         if self.run(lambda a: a.schedule_hearing(hearing=hearing, calendar=RUSSIA,
                                                  meta=make_meta(effective_on=notified_on))):
             assert RUSSIA.working_days_between(notified_on, hearing_on) >= 1
@@ -89,11 +97,12 @@ class AppealMachine(RuleBasedStateMachine):
         if self.run(lambda a: a.withdraw(meta=make_meta(effective_on=on))):
             self.closed_by = "withdrawn"
 
-    @rule(reason=st.sampled_from(NotAcceptedReason), explanation=st.sampled_from(["", "КИМ"]))
-    def not_accept(self, reason: NotAcceptedReason, explanation: str) -> None:
+    @rule(reason=st.sampled_from(NotAcceptedReason),
+          explanation=st.sampled_from(["КИМ", sealed(PARTICIPANT, EXPLANATION, "КИМ")]))
+    def not_accept(self, reason: NotAcceptedReason, explanation: SealedText | str) -> None:
         if self.run(lambda a: a.not_accept(reason=reason, explanation=explanation,
                                            meta=make_meta())):
-            assert explanation
+            assert isinstance(explanation, SealedText)  # plain text is always refused
             self.closed_by = "not accepted"
 
     @invariant()

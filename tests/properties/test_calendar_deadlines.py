@@ -13,7 +13,7 @@ from domain.appeal_values import AppealKind
 from domain.calendar_ru import RUSSIA
 from domain.exam import Exam, ExamParticipation
 from domain.exam_values import ExamKind, ExamScore
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 
 # Leave room at the end of the covered years so every deadline stays inside them: 30 working
 # days from 31 October 2027 end in mid-December.
@@ -54,7 +54,8 @@ def test_appeal_deadlines_are_working_days(exam_on: date, delay: int, filed_afte
                                 meta=make_meta())
     filed_on = min(results_day + timedelta(days=filed_after), exam.score_appeals_until)
     appeal = Appeal.file(appeal_id=UUID(int=3), kind=AppealKind.SCORE_DISAGREEMENT,
-                         participation=participation, exam=exam, statement="не согласен",
+                         participation=participation, exam=exam,
+                         statement=sealed(UUID(int=2), "Appeal.Filed.statement"),
                          calendar=RUSSIA, meta=make_meta(effective_on=filed_on))
     assert RUSSIA.is_working_day(appeal.decision_due_on)
     assert RUSSIA.working_days_between(filed_on, appeal.decision_due_on) == 4

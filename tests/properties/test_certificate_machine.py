@@ -24,6 +24,7 @@ from domain.envelope import Actor, Role
 from domain.errors import DomainError
 from domain.funding_accounts import AccountKind
 from domain.money import Unit, months_between
+from letopis import snapshots
 from tests.factories import make_meta
 from tests.funding_builders import PAYER, claim_for, issued
 
@@ -51,6 +52,7 @@ class CertificateMachine(RuleBasedStateMachine):
             user_id="finance-1", role=Role.FINANCE, organisation_id=PAYER)))
         self.claim.collect_events()
         self.steps = 0
+        self.snapshots: list[tuple[int, Any]] = []  # (events before it, stored snapshot)
 
     def attempt(self, name: str, command: Any, aggregate: Any = None) -> None:
         """Run a command; a refusal must leave the aggregate exactly as it was."""
@@ -67,6 +69,7 @@ class CertificateMachine(RuleBasedStateMachine):
         event(f"{name} done")
         if target is self.cert:
             self.events.extend(self.cert.collect_events())
+            self.snapshots.append((len(self.events), snapshots.take(self.cert)))
         else:
             target.collect_events()
 
@@ -172,6 +175,18 @@ class CertificateMachine(RuleBasedStateMachine):
         assert replayed is not None
         assert replayed.accounts == self.cert.accounts
         assert replayed.contracts == self.cert.contracts
+
+    @invariant()
+    def a_snapshot_and_the_events_after_it_reproduce_the_certificate(self) -> None:
+        if not self.snapshots:
+            return
+        assert snapshots.restore(self.snapshots[-1][1]) == self.cert
+        after, stored = self.snapshots[len(self.snapshots) // 2]
+        rebuilt: Any = snapshots.restore(stored)
+        for e in self.events[after:]:
+            rebuilt = e.mutate(rebuilt)
+        assert rebuilt == self.cert
+        assert rebuilt.version == self.cert.version
 
 
 TestCertificateMachine = CertificateMachine.TestCase

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.errors import DomainError
-from domain.gradebook import Gradebook
+from domain.gradebook import CORRECTION_REASON, Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Period, PeriodKind, Scale
-from tests.factories import TEACHER, MetaClock
+from domain.sealed import SealedText
+from tests.factories import TEACHER, MetaClock, sealed
 
 LEARNER = UUID(int=100)
 POOL = [UUID(int=5000 + n) for n in range(1, 16)]
@@ -39,7 +40,7 @@ invalid_periods = st.sampled_from([Period(PeriodKind.QUARTER, 5), Period(PeriodK
 work_kinds = st.sampled_from([None, "контрольная работа", "устный ответ"])
 MARK_DEFECTS = ["value", "no lesson date", "lesson outside year", "no period", "bad period",
                 "period not applicable", "blank work kind", "used id"]
-CORRECTION_DEFECTS = ["value", "unknown mark", "names a correction", "used id", "blank reason",
+CORRECTION_DEFECTS = ["value", "unknown mark", "names a correction", "used id", "plain reason",
                       "same value"]
 
 
@@ -135,9 +136,10 @@ class GradebookMachine(RuleBasedStateMachine):
         assert not self.record(**command)
 
     @rule(fresh=st.booleans(), mark_id=mark_ids, corrects_mark_id=mark_ids, value=valid_values,
-          reason=st.sampled_from(["wrong learner", "typo"]))
+          reason=st.sampled_from([sealed(LEARNER, CORRECTION_REASON, "wrong learner"),
+                                  sealed(LEARNER, CORRECTION_REASON, "typo")]))
     def correct_mark(self, fresh: bool, mark_id: UUID, corrects_mark_id: UUID,
-                     value: MarkValue, reason: str) -> None:
+                     value: MarkValue, reason: SealedText) -> None:
         """A well-formed correction of a recorded mark (when there is one)."""
         mark_id = self.fresh_id() if fresh else mark_id
         recorded = sorted(self.values)
@@ -165,13 +167,14 @@ class GradebookMachine(RuleBasedStateMachine):
         elif defect in ("unknown mark", "names a correction"):
             target = UUID(int=9999)
         command: dict[str, Any] = {"mark_id": self.fresh_id(), "corrects_mark_id": target,
-                                   "value": value, "reason": "typo"}
+                                   "value": value,
+                                   "reason": sealed(LEARNER, CORRECTION_REASON)}
         if defect == "value":
             command["value"] = bad_value
         elif defect == "used id":
             command["mark_id"] = self.used_id(mark_id)
-        elif defect == "blank reason":
-            command["reason"] = ""
+        elif defect == "plain reason":  # the aggregate never takes plaintext
+            command["reason"] = "typo"
         elif defect == "same value" and target in self.values:
             command["value"] = self.values[target]
         assert not self.run(lambda g: g.correct_mark(**command, meta=self.metas(actor=TEACHER)))

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.errors import DomainError
-from domain.learner import Learner
+from domain.learner import CANCELLATION_REASON, Learner
 from domain.learner_values import EducationDocument, EducationLevel, LeavingReason
-from tests.factories import ORDER, MetaClock
+from domain.sealed import SealedText
+from tests.factories import ORDER, MetaClock, sealed
 from tests.learner_builders import ATTESTAT, LEARNER
 
 START = date(2026, 9, 1)
@@ -214,15 +215,16 @@ class LearnerMachine(RuleBasedStateMachine):
             assert (document == ATTESTAT) == completion
 
     @rule(back=st.sampled_from([0, 1, -1, 2, 0]),
-          reason=st.sampled_from(["entered in error", " ", "entered in error"]))
-    def cancel(self, back: int, reason: str) -> None:
+          reason=st.sampled_from([sealed(LEARNER, CANCELLATION_REASON), "entered in error",
+                                  sealed(UUID(int=999), CANCELLATION_REASON)]))
+    def cancel(self, back: int, reason: SealedText | str) -> None:
         version = self.learner.version - back
         entries = self.learner.entries
         latest_move = bool(entries) and entries[-1].version == version and entries[-1].kind.is_move
         if self.run(lambda learner: learner.cancel(cancelled_version=version, reason=reason,
                                                    meta=self.metas(basis=None))):
             assert latest_move
-            assert reason.strip()
+            assert reason == sealed(LEARNER, CANCELLATION_REASON)  # never plain, never another's
 
     @invariant()
     def at_most_one_active_general_enrolment(self) -> None:

@@ -31,7 +31,7 @@ from projections.digital_profile import (
 )
 from projections.learner_history import LEARNER_HISTORY
 from projections.memory import Tables, fold_events
-from tests.factories import TEACHER, MetaClock
+from tests.factories import TEACHER, MetaClock, sealed
 from tests.learner_builders import ATTESTAT
 from tests.projection_checks import strict_apply, strict_fold
 
@@ -148,7 +148,8 @@ class History:
                           document=ATTESTAT if reason is LeavingReason.COMPLETION else None,
                           meta=self.meta(learner, offset))
         elif learner.entries:  # cancel the latest entry
-            learner.cancel(cancelled_version=learner.entries[-1].version, reason="error",
+            learner.cancel(cancelled_version=learner.entries[-1].version,
+                           reason=sealed(learner.id, "Learner.EntryCancelled.reason"),
                            meta=self.metas(basis=None))
 
     def mark(self, ix: int, subject: str, year: str, kind: MarkKind, value: MarkValue,
@@ -176,7 +177,8 @@ class History:
         book = books[pick_book % len(books)]
         corrected = book.marks[pick_mark % len(book.marks)]
         book.correct_mark(mark_id=mark_id, corrects_mark_id=corrected.mark_id, value=value,
-                          reason="typo", meta=self.metas(actor=TEACHER, basis=None))
+                          reason=sealed(book.learner_id, "Gradebook.MarkCorrected.reason"),
+                          meta=self.metas(actor=TEACHER, basis=None))
         return book
 
 

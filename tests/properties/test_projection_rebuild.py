@@ -28,7 +28,7 @@ from letopis.store import init_store
 from projections.memory import fold_events
 from projections.registry import PROJECTIONS
 from projections.runner import build_engine
-from tests.conftest import START
+from tests.conftest import START, TEST_MASTER_KEY
 from tests.integration.test_projection_engine import BASE
 from tests.pg import fresh_schema
 from tests.properties.staff_ops import run_staff_or_olympiad
@@ -144,7 +144,9 @@ class Runner:
 def test_live_equals_rebuild_equals_memory(kind: str, commands: list[tuple[object, ...]],
                                            page_size: int) -> None:
     with a_store(kind) as (url, schema):
-        services = build_services(Settings(database_url=url, database_schema=schema),
+        # A master key: cancellation and correction reasons are sealed under it.
+        services = build_services(Settings(database_url=url, database_schema=schema,
+                                           master_key=TEST_MASTER_KEY.to_base64()),
                                   FixedClock(START))
         ledger = services.ledger
         store = ledger.store

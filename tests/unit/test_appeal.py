@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain.appeal import Appeal, overdue_decisions
+from domain.appeal import EXPLANATION, HEARING_VENUE, STATEMENT, Appeal, overdue_decisions
 from domain.appeal_values import (
     AppealClosed,
     AppealFiledEarly,
@@ -15,17 +15,21 @@ from domain.appeal_values import (
     Hearing,
     NotAcceptedReason,
     NoticeTooShort,
+    SealedHearing,
 )
 from domain.calendar_ru import RUSSIA
 from domain.commission import CommissionPurpose, MemberNotOnCommission, WrongCommissionPurpose
 from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.exam_values import NoResult
+from domain.sealed import SealedText
 from tests.exam_builders import (
+    APPEAL_ID,
     CHAIR,
     CLERK,
     EXAM_ON,
     MEMBER,
+    PARTICIPANT,
     STRANGER,
     appeal_commission,
     exam,
@@ -34,7 +38,7 @@ from tests.exam_builders import (
     registered,
     with_result,
 )
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 from tests.gwt import given
 
 Filed = getattr(Appeal, "Filed")  # noqa: B009
@@ -69,6 +73,15 @@ def hearing(day: date, *, place: str | None = "РЦОИ, ул. Постнико�
                    place, link)
 
 
+def sealed_hearing(day: date) -> SealedHearing:
+    """What the application hands the aggregate: the time plain, the venue sealed."""
+    return SealedHearing(hearing(day).starts_at, sealed(PARTICIPANT, HEARING_VENUE))
+
+
+def explained(text: str) -> SealedText:
+    return sealed(PARTICIPANT, EXPLANATION, text)
+
+
 # -- filing ------------------------------------------------------------------------------------
 
 def test_procedure_appeal_on_the_exam_day_is_decided_within_two_working_days() -> None:
@@ -78,6 +91,24 @@ def test_procedure_appeal_on_the_exam_day_is_decided_within_two_working_days() -
         Filed, state=lambda a: a.status is AppealStatus.FILED)
     assert outcome.event().filing_deadline == EXAM_ON
     assert outcome.event().decision_due_on == date(2026, 6, 16)
+
+
+def test_filed_statement_is_sealed_for_the_participant_who_the_appeal_then_knows() -> None:
+    on = exam()
+    outcome = given().when(lambda _: filed(PROCEDURE, on, registered(on), EXAM_ON)).then(
+        Filed, state=lambda a: a.learner_id == PARTICIPANT)
+    assert outcome.event().statement.learner_id == PARTICIPANT
+    assert outcome.event().statement.field == STATEMENT
+
+
+def test_statement_must_be_sealed_for_the_participant_and_the_field() -> None:
+    on = exam()
+    for bad in ("прошу пересмотреть", sealed(STRANGER, STATEMENT),
+                sealed(PARTICIPANT, EXPLANATION)):
+        given().when(lambda _, bad=bad: Appeal.file(
+            appeal_id=APPEAL_ID, kind=PROCEDURE, participation=registered(on), exam=on,
+            statement=bad, calendar=RUSSIA, meta=meta_on(EXAM_ON),  # type: ignore[arg-type]
+        )).then_raises(InvalidInput)
 
 
 def test_procedure_appeal_after_the_exam_day_is_late() -> None:
@@ -126,51 +157,69 @@ def test_score_appeal_needs_a_result() -> None:
 def test_appeal_about_the_materials_is_not_accepted_with_a_reason() -> None:
     outcome = given(score_appeal()).when(lambda a: a.not_accept(
         reason=NotAcceptedReason.MATERIALS_CONTENT,
-        explanation="апелляция по содержанию КИМ не принимается", meta=meta_on(date(2026, 5, 6)),
+        explanation=explained("апелляция по содержанию КИМ не принимается"),
+        meta=meta_on(date(2026, 5, 6)),
     )).then(NotAccepted, state=lambda a: a.status is AppealStatus.NOT_ACCEPTED)
     assert outcome.event().reason is NotAcceptedReason.MATERIALS_CONTENT
 
 
 def test_a_not_accepted_appeal_is_closed() -> None:
     appeal = score_appeal()
-    appeal.not_accept(reason=NotAcceptedReason.OWN_BREACH, explanation="нарушение участником",
+    appeal.not_accept(reason=NotAcceptedReason.OWN_BREACH,
+                      explanation=sealed(PARTICIPANT, EXPLANATION, "нарушение участником"),
                       meta=meta_on(date(2026, 5, 6)))
     given(appeal).when(lambda a: a.schedule_hearing(
-        hearing=hearing(date(2026, 5, 12)), calendar=RUSSIA, meta=meta_on(date(2026, 5, 6)),
+        hearing=sealed_hearing(date(2026, 5, 12)), calendar=RUSSIA, meta=meta_on(date(2026, 5, 6)),
     )).then_raises(AppealClosed, match="not_accepted")
 
 
-def test_refusal_needs_an_explanation() -> None:
-    given(score_appeal()).when(lambda a: a.not_accept(
-        reason=NotAcceptedReason.OWN_BREACH, explanation=" ", meta=meta_on(date(2026, 5, 6)),
-    )).then_raises(InvalidInput)
+def test_refusal_takes_only_an_explanation_sealed_for_the_appellant() -> None:
+    for bad in ("нарушение участником",  # plain text: the aggregate never takes plaintext
+                sealed(STRANGER, EXPLANATION),  # sealed for another learner
+                sealed(PARTICIPANT, STATEMENT)):  # sealed for another field
+        given(score_appeal()).when(lambda a, bad=bad: a.not_accept(
+            reason=NotAcceptedReason.OWN_BREACH, explanation=bad,
+            meta=meta_on(date(2026, 5, 6)),
+        )).then_raises(InvalidInput)
 
 
 def test_hearing_needs_a_working_day_of_notice_across_holidays() -> None:
     # Notified on Friday 8 May: 9–10 May weekend, 11 May off; the earliest hearing is 12 May.
     given(score_appeal()).when(lambda a: a.schedule_hearing(
-        hearing=hearing(date(2026, 5, 11)), calendar=RUSSIA, meta=meta_on(date(2026, 5, 8)),
+        hearing=sealed_hearing(date(2026, 5, 11)), calendar=RUSSIA, meta=meta_on(date(2026, 5, 8)),
     )).then_raises(NoticeTooShort, match="2026-05-12")
     outcome = given(score_appeal()).when(lambda a: a.schedule_hearing(
-        hearing=hearing(date(2026, 5, 12)), calendar=RUSSIA, meta=meta_on(date(2026, 5, 8)),
+        hearing=sealed_hearing(date(2026, 5, 12)), calendar=RUSSIA, meta=meta_on(date(2026, 5, 8)),
     )).then(HearingScheduled, state=lambda a: a.status is AppealStatus.HEARING_SCHEDULED)
     assert outcome.event().earliest_hearing_on == date(2026, 5, 12)
 
 
-def test_hearing_by_videoconference() -> None:
-    link = "https://vks.example.ru/appeal/301"
-    given(score_appeal()).when(lambda a: a.schedule_hearing(
-        hearing=hearing(date(2026, 5, 12), place=None, link=link), calendar=RUSSIA,
-        meta=meta_on(date(2026, 5, 6)),
-    )).then(HearingScheduled, state=lambda a: a.hearing.videoconference_link == link)
+def test_hearing_keeps_its_time_plain_and_its_venue_sealed() -> None:
+    scheduled = sealed_hearing(date(2026, 5, 12))
+    outcome = given(score_appeal()).when(lambda a: a.schedule_hearing(
+        hearing=scheduled, calendar=RUSSIA, meta=meta_on(date(2026, 5, 6)),
+    )).then(HearingScheduled, state=lambda a: a.hearing == scheduled)
+    assert outcome.event().hearing.venue.field == HEARING_VENUE
+
+
+def test_hearing_venue_must_be_sealed_for_the_appellant() -> None:
+    day = date(2026, 5, 12)
+    starts_at = hearing(day).starts_at
+    for bad in (hearing(day),  # a plain venue
+                SealedHearing(starts_at, sealed(STRANGER, HEARING_VENUE)),
+                SealedHearing(starts_at.replace(tzinfo=None), sealed(PARTICIPANT, HEARING_VENUE))):
+        given(score_appeal()).when(lambda a, bad=bad: a.schedule_hearing(
+            hearing=bad, calendar=RUSSIA, meta=meta_on(date(2026, 5, 6)),  # type: ignore[arg-type]
+        )).then_raises(InvalidInput)
 
 
 def test_hearing_needs_a_place_or_a_secure_link() -> None:
+    # Checked on the plain `Hearing` by the application, before it seals the venue.
+    link = "https://vks.example.ru/appeal/301"
+    assert hearing(date(2026, 5, 12), place=None, link=link).validated().videoconference_link
     for bad in (hearing(date(2026, 5, 12), place=None),
                 hearing(date(2026, 5, 12), place=None, link="http://vks.example.ru/1")):
-        given(score_appeal()).when(lambda a, bad=bad: a.schedule_hearing(
-            hearing=bad, calendar=RUSSIA, meta=meta_on(date(2026, 5, 6)),
-        )).then_raises(InvalidInput)
+        given().when(lambda _, bad=bad: bad.validated()).then_raises(InvalidInput)
 
 
 def test_withdrawn_appeal_cannot_be_decided() -> None:

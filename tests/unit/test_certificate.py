@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.certificate import Certificate
+from domain.certificate import CLOSURE_REASON, SUSPENSION_REASON, Certificate
 from domain.certificate_values import (
     CertificateClosed,
     CertificateKind,
@@ -35,9 +35,10 @@ from domain.certificate_values import (
     certificate_id,
     leg,
 )
+from domain.errors import InvalidInput
 from domain.funding_accounts import Account, AccountKind, TransferIdReused
 from domain.money import MoneyMustBeInteger, Unit
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 from tests.funding_builders import (
     CLAIM,
     CONTRACT,
@@ -158,7 +159,8 @@ def test_accounting_and_suspended_certificates_cannot_reserve() -> None:
 
     def suspended() -> Certificate:
         c = funded()
-        c.suspend(reason="documents checked", meta=make_meta())
+        c.suspend(reason=sealed(c.learner_id, SUSPENSION_REASON, "documents checked"),
+                  meta=make_meta())
         return c
     given(accounting).when(lambda c: reserve(c, CONTRACT)).then_raises(WrongCertificateKind)
     given(suspended).when(lambda c: reserve(c, CONTRACT)).then_raises(CertificateSuspended)
@@ -308,13 +310,26 @@ def test_funding_reverts_to_accounting_only_after_the_idle_days() -> None:
 
 
 def test_closure_expires_the_free_balance_and_needs_no_live_reserves() -> None:
-    given(with_contract).when(lambda c: c.close(reason="moved away", operation_id=UUID(int=3),
+    moved = sealed(LEARNER, CLOSURE_REASON, "moved away")
+    given(with_contract).when(lambda c: c.close(reason=moved, operation_id=UUID(int=3),
                                                 meta=make_meta())).then_raises(HasLiveContracts)
     outcome = given(funded).when(lambda c: c.close(
-        reason="moved away", operation_id=UUID(int=3), meta=make_meta())).then(ev("Closed"))
+        reason=moved, operation_id=UUID(int=3), meta=make_meta())).then(ev("Closed"))
     assert outcome.aggregate.total(AccountKind.EXPIRED) == NOMINAL
-    given(outcome.aggregate).when(lambda c: c.suspend(reason="x", meta=make_meta())
-                                  ).then_raises(CertificateClosed)
+    assert outcome.event().reason == moved
+    given(outcome.aggregate).when(lambda c: c.suspend(
+        reason=sealed(LEARNER, SUSPENSION_REASON), meta=make_meta())).then_raises(
+        CertificateClosed)
+
+
+def test_suspension_and_closure_reasons_must_be_sealed_for_the_holder() -> None:
+    for bad in ("moved away", sealed(UUID(int=999), CLOSURE_REASON),
+                sealed(LEARNER, SUSPENSION_REASON)):
+        given(funded).when(lambda c, bad=bad: c.close(
+            reason=bad, operation_id=UUID(int=3), meta=make_meta())).then_raises(InvalidInput)
+    for bad in ("documents checked", sealed(UUID(int=999), SUSPENSION_REASON)):
+        given(funded).when(lambda c, bad=bad: c.suspend(reason=bad, meta=make_meta())
+                           ).then_raises(InvalidInput)
 
 
 def test_a_transfer_id_is_never_applied_twice() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from domain.academic_year import InvalidAcademicYear
 from domain.errors import InvalidInput
-from domain.gradebook import Gradebook
+from domain.gradebook import CORRECTION_REASON, Gradebook
 from domain.gradebook_values import (
     CorrectionChangesNothing,
     DuplicateMarkId,
@@ -30,7 +30,7 @@ from domain.gradebook_values import (
     Scale,
     final_mark,
 )
-from tests.factories import TEACHER, make_meta
+from tests.factories import TEACHER, make_meta, sealed
 from tests.gwt import given
 
 LEARNER = UUID(int=100)
@@ -61,7 +61,8 @@ def mark_args(**overrides: Any) -> dict[str, Any]:
 def correction_args(**overrides: Any) -> dict[str, Any]:
     args: dict[str, Any] = {
         "mark_id": SECOND, "corrects_mark_id": FIRST, "value": five("5"),
-        "reason": "mark entered for the wrong learner", "meta": make_meta(actor=TEACHER),
+        "reason": sealed(LEARNER, CORRECTION_REASON, "mark entered for the wrong learner"),
+        "meta": make_meta(actor=TEACHER),
     }
     return args | overrides
 
@@ -230,7 +231,8 @@ def test_a_correction_replaces_the_value_and_keeps_both_facts() -> None:
     assert (mark.value, mark.original_value, mark.corrections) == (five("5"), five("4"), (SECOND,))
     assert outcome.aggregate.corrections == {SECOND: FIRST}
     event = outcome.event()
-    assert (event.corrects_mark_id, event.reason) == (FIRST, "mark entered for the wrong learner")
+    assert (event.corrects_mark_id, event.reason) == (
+        FIRST, sealed(LEARNER, CORRECTION_REASON, "mark entered for the wrong learner"))
 
 
 def test_a_mark_can_be_corrected_again() -> None:
@@ -244,7 +246,9 @@ def test_a_mark_can_be_corrected_again() -> None:
 @pytest.mark.parametrize(("overrides", "error", "match"), [
     ({"corrects_mark_id": THIRD}, MarkNotFound, "not recorded"),
     ({"mark_id": FIRST}, DuplicateMarkId, str(FIRST)),
-    ({"reason": ""}, InvalidInput, "reason"),
+    ({"reason": "typed in plain"}, InvalidInput, "must be sealed"),
+    ({"reason": sealed(UUID(int=101), CORRECTION_REASON)}, InvalidInput, "not for learner"),
+    ({"reason": sealed(LEARNER, "Learner.EntryCancelled.reason")}, InvalidInput, "given as"),
     ({"value": five("7")}, MarkOutOfScale, "five_point"),
     ({"value": five("4")}, CorrectionChangesNothing, "'4'"),
 ])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain.errors import InvalidInput
-from domain.learner import Learner
+from domain.learner import CANCELLATION_REASON, Learner
 from domain.learner_values import (
     EnrolmentIdInUse,
     EntryAlreadyCancelled,
@@ -18,10 +18,11 @@ from domain.learner_values import (
     LeavingReason,
     NotLatestMove,
 )
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 from tests.gwt import given
 from tests.learner_builders import (
     FIRST,
+    LEARNER,
     OTHER_SCHOOL,
     SECOND,
     SEP_1,
@@ -38,13 +39,15 @@ SEP_5 = date(2026, 9, 5)
 
 
 def cancel(version: int, reason: str = "entered in error") -> Any:
-    return lambda learner: learner.cancel(cancelled_version=version, reason=reason,
-                                          meta=make_meta(basis=None))
+    return lambda learner: learner.cancel(
+        cancelled_version=version, reason=sealed(learner.id, CANCELLATION_REASON, reason),
+        meta=make_meta(basis=None))
 
 
 def transfer_cancelled() -> Learner:
     learner = transferred()
-    learner.cancel(cancelled_version=3, reason="wrong class", meta=make_meta())
+    learner.cancel(cancelled_version=3, reason=sealed(learner.id, CANCELLATION_REASON),
+                   meta=make_meta())
     return learner
 
 
@@ -54,7 +57,8 @@ def test_cancelled_enrolment_leaves_the_learner_as_if_never_enrolled() -> None:
         state=lambda learner: (learner.active_general is None and learner.last_move_on is None
                                and learner.entries == ()),
     )
-    assert (outcome.event().cancelled_version, outcome.event().reason) == (2, "entered in error")
+    assert (outcome.event().cancelled_version, outcome.event().reason) == (
+        2, sealed(outcome.aggregate.id, CANCELLATION_REASON, "entered in error"))
     assert outcome.aggregate.version == 3  # history only grows
 
 
@@ -98,7 +102,8 @@ def test_cancellations_can_unwind_moves_latest_first() -> None:
 def test_a_new_general_enrolment_is_allowed_after_cancelling_the_old_one() -> None:
     def cancelled() -> Learner:
         learner = enrolled()
-        learner.cancel(cancelled_version=2, reason="wrong school", meta=make_meta())
+        learner.cancel(cancelled_version=2, reason=sealed(learner.id, CANCELLATION_REASON),
+                       meta=make_meta())
         return learner
 
     args = enrol_args(enrolment_id=SECOND, organisation_id=OTHER_SCHOOL)
@@ -110,15 +115,22 @@ def test_a_new_general_enrolment_is_allowed_after_cancelling_the_old_one() -> No
 def test_a_cancelled_enrolment_id_stays_used() -> None:
     def cancelled() -> Learner:
         learner = enrolled()
-        learner.cancel(cancelled_version=2, reason="wrong school", meta=make_meta())
+        learner.cancel(cancelled_version=2, reason=sealed(learner.id, CANCELLATION_REASON),
+                       meta=make_meta())
         return learner
 
     given(cancelled).when(lambda learner: learner.enrol(**enrol_args())).then_raises(
         EnrolmentIdInUse)
 
 
-def test_cancellation_needs_a_reason() -> None:
-    given(enrolled).when(cancel(2, reason=" ")).then_raises(InvalidInput)
+def test_cancellation_reason_must_be_sealed_for_this_learner() -> None:
+    # The aggregate never takes plaintext; a blank reason is refused before sealing
+    # (tests/integration/test_learners.py).
+    for bad in ("entered in error",
+                sealed(OTHER_SCHOOL, CANCELLATION_REASON),  # sealed for another id
+                sealed(LEARNER, "Gradebook.MarkCorrected.reason")):
+        given(enrolled).when(lambda learner, bad=bad: learner.cancel(
+            cancelled_version=2, reason=bad, meta=make_meta())).then_raises(InvalidInput)
 
 
 @pytest.mark.parametrize("version", [0, -1, 3, 99])
@@ -162,7 +174,8 @@ def test_replaying_the_events_gives_the_same_learner() -> None:
     learner.enrol(**enrol_args())
     learner.transfer_within(enrolment_id=FIRST, class_or_group="5А", academic_year="2026/2027",
                             promotion=False, meta=make_meta(effective_on=SEP_10))
-    learner.cancel(cancelled_version=3, reason="wrong class", meta=make_meta())
+    learner.cancel(cancelled_version=3, reason=sealed(learner.id, CANCELLATION_REASON),
+                   meta=make_meta())
     events += learner.collect_events()
     replayed: Learner | None = None
     for stored in events:

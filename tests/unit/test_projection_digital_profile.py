@@ -23,7 +23,7 @@ from projections.digital_profile import (
     school_average_key,
 )
 from projections.memory import MemoryRows, Tables
-from tests.factories import TEACHER, MetaClock
+from tests.factories import TEACHER, MetaClock, sealed
 from tests.learner_builders import CLUB, OTHER_SCHOOL, SCHOOL
 from tests.projection_checks import strict_fold
 
@@ -101,7 +101,8 @@ class World:
 
     def cancel_latest(self, learner_id: UUID) -> World:
         learner = self.learners[learner_id]
-        learner.cancel(cancelled_version=learner.entries[-1].version, reason="entered in error",
+        learner.cancel(cancelled_version=learner.entries[-1].version,
+                       reason=sealed(learner_id, "Learner.EntryCancelled.reason"),
                        meta=self.metas(basis=None))
         self.keep(learner)
         return self
@@ -131,7 +132,8 @@ class World:
                 subject: str = MATHS, year: str = YEAR) -> World:
         book = self.book(learner_id, subject, year)
         book.correct_mark(mark_id=mid(n), corrects_mark_id=mid(corrects), value=value,
-                          reason="typo", meta=self.metas(actor=TEACHER, basis=None))
+                          reason=sealed(learner_id, "Gradebook.MarkCorrected.reason"),
+                          meta=self.metas(actor=TEACHER, basis=None))
         self.keep(book)
         return self
 

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.learner import Learner
+from domain.learner import CANCELLATION_REASON, Learner
 from domain.learner_values import EducationLevel, FormOfStudy, LeavingReason
 from domain.organisation import Licence, Organisation, OrganisationDetails, OrganisationKind
+from domain.sealed import DESTROYED, SEALED
 from projections.learner_history import LEARNER_HISTORY, with_organisations
 from projections.memory import MemoryRows, Tables
-from tests.factories import MetaClock
+from tests.factories import MetaClock, sealed
 from tests.learner_builders import ATTESTAT, CLUB, FIRST, LEARNER, OTHER_SCHOOL, SCHOOL, SECOND
 from tests.projection_checks import strict_fold
 
@@ -57,8 +58,21 @@ class Story:
         return self.collect()
 
     def cancel(self, version: int, reason: str = "entered in error") -> Story:
-        self.learner.cancel(cancelled_version=version, reason=reason,
+        self.learner.cancel(cancelled_version=version,
+                            reason=sealed(LEARNER, CANCELLATION_REASON, reason),
                             meta=self.metas(basis=None))
+        return self.collect()
+
+    def cancel_v1(self, version: int, reason: str) -> Story:
+        """A version-1 cancellation, as stored before reasons were sealed: plain text."""
+        self.learner._entry_cancelled(cancelled_version=version, reason=reason,
+                                      meta=self.metas(basis=None),
+                                      timestamp=self.metas().recorded_at)
+        return self.collect()
+
+    def destroy(self) -> Story:
+        self.learner.destroy_personal_data(grounds="act 12", categories=("full_name",),
+                                           meta=self.metas(basis=None))
         return self.collect()
 
     def fold(self) -> Tables:
@@ -159,7 +173,7 @@ def test_cancelled_transfer_is_marked_not_removed_and_the_placement_reverts() ->
         entry(2, "enrolled", 1),
         entry(3, "transferred_within", 2, class_or_group="5А", promotion=False,
               effective_on="2026-09-10",
-              cancelled={"by_version": 4, "reason": "wrong class", "recorded_at": at(3)}),
+              cancelled={"by_version": 4, "reason": SEALED, "recorded_at": at(3)}),
     ]
     assert row["current"]["general"] == placement()
     assert (row["status"], row["version"]) == ("enrolled", 4)
@@ -177,8 +191,22 @@ def test_cancelled_enrolment_leaves_the_learner_registered() -> None:
     row = Story().enrol().cancel(2).row()
     assert row["status"] == "registered"
     assert row["current"] == {"general": None, "additional": []}
-    assert row["entries"][0]["cancelled"] == {"by_version": 3, "reason": "entered in error",
+    assert row["entries"][0]["cancelled"] == {"by_version": 3, "reason": SEALED,
                                               "recorded_at": at(2)}
+
+
+def test_a_sealed_reason_is_a_placeholder_and_reads_destroyed_after_destruction() -> None:
+    story = Story().enrol().cancel(2, "Иванова просила")
+    assert story.row()["entries"][0]["cancelled"]["reason"] == SEALED
+    row = story.destroy().row()
+    assert row["entries"][0]["cancelled"]["reason"] == DESTROYED
+    assert row["personal_data"] == "destroyed"
+    assert "Иванова" not in repr(row)
+
+
+def test_a_version_1_plain_reason_reads_as_stored_even_after_destruction() -> None:
+    row = Story().enrol().cancel_v1(2, "ошибка оператора").destroy().row()
+    assert row["entries"][0]["cancelled"]["reason"] == "ошибка оператора"
 
 
 def test_additional_enrolments_stand_beside_the_general_one() -> None:

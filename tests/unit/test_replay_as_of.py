@@ -15,7 +15,7 @@ from domain.learner import Learner
 from domain.learner_values import EducationLevel
 from replay.as_of import StreamEvent, fold, fold_as, parse_as_of, parse_effective_on, recorded_by
 from replay.in_force import placement_on
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 from tests.learner_builders import FIRST, LEARNER, SCHOOL, SECOND
 
 SEP_1 = date(2026, 9, 1)
@@ -31,7 +31,7 @@ def late_order_then_cancelled() -> list[StreamEvent]:
     learner.enrol(enrolment_id=FIRST, organisation_id=SCHOOL, level=EducationLevel.BASIC_GENERAL,
                   class_or_group="5Б", academic_year="2026/2027",
                   meta=make_meta(recorded_at=at(9, 5, 10, 15), effective_on=SEP_1))
-    learner.cancel(cancelled_version=2, reason="wrong class",
+    learner.cancel(cancelled_version=2, reason=sealed(LEARNER, "Learner.EntryCancelled.reason"),
                    meta=make_meta(recorded_at=at(10, 12, 11), effective_on=date(2026, 10, 12)))
     learner.enrol(enrolment_id=SECOND, organisation_id=SCHOOL, level=EducationLevel.BASIC_GENERAL,
                   class_or_group="5А", academic_year="2026/2027",

@@ -13,7 +13,7 @@ from domain.learner_values import EducationLevel
 from replay.as_of import StreamEvent, recorded_by
 from replay.event_id import event_id
 from replay.history import Correction, EventRef, history_of
-from tests.factories import TEACHER, make_meta
+from tests.factories import TEACHER, make_meta, sealed
 from tests.learner_builders import FIRST, LEARNER, SCHOOL, SECOND
 
 CLERK = Actor(user_id="registrar-ivanova", role=Role.REGISTRAR, organisation_id=SCHOOL)
@@ -34,7 +34,7 @@ def learner_events() -> list[StreamEvent]:
                   meta=Meta(recorded_at=at(9, 5), effective_on=date(2026, 9, 1), actor=CLERK,
                             command_id="enrol-1", basis=ORDER, correlation_id=CASE,
                             causation_id=CAUSE, source_system="contingent"))
-    learner.cancel(cancelled_version=2, reason="wrong class",
+    learner.cancel(cancelled_version=2, reason=sealed(LEARNER, "Learner.EntryCancelled.reason"),
                    meta=make_meta(recorded_at=at(10, 12), effective_on=date(2026, 10, 12)))
     learner.enrol(enrolment_id=SECOND, organisation_id=SCHOOL, level=EducationLevel.BASIC_GENERAL,
                   class_or_group="5А", academic_year="2026/2027",
@@ -53,7 +53,8 @@ def gradebook_events() -> list[StreamEvent]:
                          meta=make_meta(recorded_at=at(9, day), actor=TEACHER))
     for fix, value, day in ((FIX1, "4", 17), (FIX2, "5", 18)):
         book.correct_mark(mark_id=fix, corrects_mark_id=M1, value=MarkValue(five, value),
-                          reason="recounted", meta=make_meta(recorded_at=at(9, day), actor=TEACHER))
+                          reason=sealed(LEARNER, "Gradebook.MarkCorrected.reason", "recounted"),
+                          meta=make_meta(recorded_at=at(9, day), actor=TEACHER))
     return list(book.collect_events())
 
 
@@ -125,7 +126,8 @@ def test_data_carries_the_event_fields_as_plain_values_without_the_envelope() ->
                                "lesson_on": "2026-09-15", "work_kind": None, "period": None}
     assert entries[3].data == {"mark_id": str(FIX1), "corrects_mark_id": str(M1),
                                "value": {"scale": "five_point", "value": "4"},
-                               "reason": "recounted"}
+                               "reason": {"sealed": "Gradebook.MarkCorrected.reason",
+                                          "learner_id": str(LEARNER)}}
     for entry in entries:
         assert not {"meta", "timestamp", "originator_id", "originator_version"} & set(entry.data)
 

@@ -12,7 +12,7 @@ from domain.organisation import Organisation, OrganisationDetails, OrganisationK
 from replay.as_of import StreamEvent, recorded_by
 from replay.event_id import event_id
 from replay.in_force import OrganisationOn, organisation_on, placement_on
-from tests.factories import make_meta
+from tests.factories import make_meta, sealed
 from tests.learner_builders import CLUB, FIRST, LEARNER, OTHER_SCHOOL, SCHOOL, SECOND, THIRD
 
 ORG = UUID(int=7)
@@ -111,7 +111,8 @@ def test_a_cancelled_transfer_is_not_in_force_on_any_date() -> None:
                   meta=make_meta(effective_on=d(9, 1)))
     learner.transfer_within(enrolment_id=FIRST, class_or_group="5А", academic_year="2026/2027",
                             promotion=False, meta=make_meta(effective_on=d(9, 10)))
-    learner.cancel(cancelled_version=3, reason="wrong class", meta=make_meta(effective_on=d(9, 12)))
+    learner.cancel(cancelled_version=3, reason=sealed(learner.id, "Learner.EntryCancelled.reason"),
+                   meta=make_meta(effective_on=d(9, 12)))
     for on in (d(9, 10), d(9, 12), d(12, 31)):
         placed = placement_on(learner, on).general
         assert placed is not None
