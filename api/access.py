@@ -51,6 +51,27 @@ class Action(Enum):
     READ_FEED = "read_feed"
     READ_PUBLIC = "read_public"
     RECONCILE = "reconcile"  # upload a payment statement, get the report (records nothing)
+    # Staff, olympiads, organisation cards, admissions (docs/staff.md, olympiads.md,
+    # organisation_changes.md, admissions.md).
+    WRITE_STAFF = "write_staff"  # hire, change position, leave, class teachers
+    FILE_ATTESTATION = "file_attestation"
+    DECIDE_ATTESTATION = "decide_attestation"  # assess, decide
+    RUN_OLYMPIAD = "run_olympiad"  # announce, stages, results, appeal decisions, import
+    ENTER_OLYMPIAD = "enter_olympiad"  # apply, request results, file an appeal
+    MANAGE_CARDS = "manage_cards"  # the editable-fields policy, decide change requests
+    EDIT_OWN_CARD = "edit_own_card"  # direct edit, submit a change request
+    APPLY_KINDERGARTEN = "apply_kindergarten"  # register, change, suspend, resume, withdraw,
+    # answer an offer
+    RUN_KINDERGARTEN_QUEUE = "run_kindergarten_queue"  # confirm, rounds, offers by hand
+    ENROL_FROM_QUEUE = "enrol_from_queue"
+    APPLY_FIRST_CLASS = "apply_first_class"
+    ADMIT_FIRST_CLASS = "admit_first_class"  # open, refuse, order admission
+    GRANT_AGE_EXCEPTION = "grant_age_exception"  # the founder's decision
+    APPLY_COLLEGE = "apply_college"  # submit a draft, withdraw
+    ADMIT_COLLEGE = "admit_college"  # open, confirm, publish a rating, order enrolment
+    READ_STAFF = "read_staff"
+    READ_QUEUES = "read_queues"
+    READ_COLLEGE_RATINGS = "read_college_ratings"
 
 
 _EVERYONE = frozenset(R)
@@ -90,6 +111,32 @@ POLICY: dict[Action, frozenset[ApiRole]] = {
     Action.READ_FEED: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR}),
     Action.READ_PUBLIC: _EVERYONE,
     Action.RECONCILE: frozenset({R.REGIONAL_OPERATOR, R.FINANCE, R.AUDITOR}),
+    Action.WRITE_STAFF: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                   R.ORGANISATION_STAFF}),
+    Action.FILE_ATTESTATION: frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF}),
+    Action.DECIDE_ATTESTATION: frozenset({R.REGIONAL_OPERATOR}),
+    Action.RUN_OLYMPIAD: frozenset({R.REGIONAL_OPERATOR}),
+    Action.ENTER_OLYMPIAD: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                      R.ORGANISATION_STAFF, R.PARENT, R.LEARNER}),
+    Action.MANAGE_CARDS: frozenset({R.REGIONAL_OPERATOR}),
+    Action.EDIT_OWN_CARD: frozenset({R.ORGANISATION_STAFF}),
+    Action.APPLY_KINDERGARTEN: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                          R.PARENT}),
+    Action.RUN_KINDERGARTEN_QUEUE: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.ENROL_FROM_QUEUE: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                        R.ORGANISATION_STAFF}),
+    Action.APPLY_FIRST_CLASS: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                         R.ORGANISATION_STAFF, R.PARENT}),
+    Action.ADMIT_FIRST_CLASS: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY,
+                                         R.ORGANISATION_STAFF}),
+    Action.GRANT_AGE_EXCEPTION: frozenset({R.REGIONAL_OPERATOR, R.MUNICIPAL_AUTHORITY}),
+    Action.APPLY_COLLEGE: frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF, R.PARENT,
+                                     R.LEARNER}),
+    Action.ADMIT_COLLEGE: frozenset({R.REGIONAL_OPERATOR, R.ORGANISATION_STAFF}),
+    Action.READ_STAFF: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR, R.ORGANISATION_STAFF}),
+    Action.READ_QUEUES: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR, R.MUNICIPAL_AUTHORITY}),
+    Action.READ_COLLEGE_RATINGS: frozenset({R.REGIONAL_OPERATOR, R.AUDITOR,
+                                            R.ORGANISATION_STAFF}),
 }
 
 # Roles that see the whole region for every action the table grants them.
@@ -179,6 +226,13 @@ def authorise_lazily(principal: Principal, action: Action,
     for scoped roles. A resource that is missing answers a scoped caller exactly as one outside
     its scope does (a domain code such as `contract_not_found` would tell the two apart)."""
     require(principal, action)
+    require_in_resolved_scope(principal, action, resolve, what)
+
+
+def require_in_resolved_scope(principal: Principal, action: Action,
+                              resolve: Callable[[], Iterable[Scope]], what: str) -> None:
+    """Step 2 of `authorise_lazily` alone (the role already passed): for a scoped caller, the
+    resource's scopes are resolved, and a missing resource is the same 404 as one outside."""
     if needs_scope(principal):
         try:
             scopes = list(resolve())

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.routes import (
     acceptance,
+    admissions,
     audit,
     certificates,
     commissions,
@@ -19,11 +20,15 @@ from api.routes import (
     exams,
     feed,
     funding,
+    kindergarten,
     learners,
+    olympiads,
+    organisation_changes,
     public,
     reconciliation,
     registers,
     registry,
+    staff,
 )
 from api.runtime import Runtime, open_runtime
 from letopis.settings import Settings
@@ -56,6 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="Letopis API", version="1", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
     for module in (contingent, registry, funding, certificates, contracts, exams, commissions,
-                   acceptance, learners, registers, public, audit, feed, reconciliation):
+                   acceptance, staff, olympiads, organisation_changes, kindergarten, admissions,
+                   learners, registers, public, audit, feed, reconciliation):
         app.include_router(module.router)
     return app

@@ -38,10 +38,16 @@ async def principal(rt: Annotated[Runtime, Depends(runtime)],
               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
               ) -> Principal:
     """The caller; anonymous (role `public`) without a token, 401 with a bad one."""
-    if credentials is None:
+    return ANONYMOUS if credentials is None else caller_of(rt, credentials.credentials)
+
+
+def caller_of(rt: Runtime, token: str | None) -> Principal:
+    """The caller a bearer token names (anonymous without one; 401 when it cannot be trusted).
+    Also used by the write endpoints' gates (api/gates.py), which run before the body is read."""
+    if not token:
         return ANONYMOUS
     try:
-        return rt.tokens.decode(credentials.credentials)
+        return rt.tokens.decode(token)
     except TokenError as error:
         raise Unauthenticated(str(error), headers={"WWW-Authenticate": "Bearer"}) from None
 

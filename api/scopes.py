@@ -10,6 +10,7 @@ from uuid import UUID
 
 from api.access import Scope
 from domain.commission import CommissionPurpose
+from domain.errors import NotFound
 from letopis.bootstrap import Services
 
 
@@ -46,6 +47,23 @@ def protocol(services: Services, protocol_id: UUID) -> Scope:
 
 def programme_provider(services: Services, programme_id: UUID) -> Scope:
     return Scope(provider_id=services.certificates.programme(programme_id).provider_id)
+
+
+def kindergarten_child(services: Services, child_id: UUID) -> list[Scope]:
+    """The child's own (the parent's token), and, once it has an application, its
+    municipality and the kindergarten of the offer it holds."""
+    found = [Scope(learner_id=child_id)]
+    try:
+        application = services.kindergarten.application(child_id)
+    except NotFound:
+        return found
+    offer = application.offer
+    return [*found, Scope(municipality=application.terms.municipality, learner_id=child_id,
+                          organisation_id=None if offer is None else offer.organisation_id)]
+
+
+def kindergarten_round(services: Services, round_id: UUID) -> list[Scope]:
+    return [Scope(municipality=services.kindergarten.round(round_id).municipality)]
 
 
 def certificate(services: Services, number: str) -> Scope:

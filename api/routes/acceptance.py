@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from api import commands, scopes
 from api.access import Action, Scope, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import RecordProtocolEntry
@@ -23,24 +24,24 @@ from api.schemas_exams import (
     SignProtocol,
 )
 from domain.acceptance_values import Deficiency, PlanEntry, ProtocolEntry, Remedy
-from letopis.bootstrap import Services
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
-
-
-def _campaign_allowed(services: Services, caller: PrincipalDep, campaign_id: UUID) -> None:
-    authorise_lazily(caller, Action.WRITE_ACCEPTANCE,
-                     lambda: [scopes.campaign(services, campaign_id)], f"campaign {campaign_id}")
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
-def _protocol_allowed(services: Services, caller: PrincipalDep, protocol_id: UUID) -> None:
-    authorise_lazily(caller, Action.WRITE_PROTOCOL,
-                     lambda: [scopes.protocol(services, protocol_id)], f"protocol {protocol_id}")
+# The role, then the campaign or protocol in the path must be of the caller's municipality;
+# otherwise 404.
+_campaign_gate = gate(Action.WRITE_ACCEPTANCE,
+                      lambda services, key: [scopes.campaign(services, key)], "campaign_id",
+                      "campaign")
+_protocol_gate = gate(Action.WRITE_PROTOCOL,
+                      lambda services, key: [scopes.protocol(services, key)], "protocol_id",
+                      "protocol")
 
 
 @router.post("/acceptance-campaigns", status_code=201,
              summary="Open a municipality's acceptance campaign for an academic year (id "
                      "derived)")
+@gate(Action.WRITE_ACCEPTANCE)
 def open_campaign(body: OpenCampaign, services: ServicesDep, caller: PrincipalDep,
                   headers: CommandDep) -> CommandResult:
     authorise(caller, Action.WRITE_ACCEPTANCE, [Scope(municipality=body.municipality)],
@@ -51,9 +52,9 @@ def open_campaign(body: OpenCampaign, services: ServicesDep, caller: PrincipalDe
 
 @router.post("/acceptance-campaigns/{campaign_id}/plan", status_code=201,
              summary="Put an organisation into the campaign's plan-schedule")
+@_campaign_gate
 def plan_organisation(campaign_id: UUID, body: PlanOrganisation, services: ServicesDep,
                       caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _campaign_allowed(services, caller, campaign_id)
     entry = PlanEntry(organisation_id=body.organisation_id, planned_on=body.planned_on,
                       commission_id=body.commission_id, founder=body.founder, head=body.head)
     return commands.run(services, caller, headers, body, lambda c: services.acceptance
@@ -62,9 +63,9 @@ def plan_organisation(campaign_id: UUID, body: PlanOrganisation, services: Servi
 
 @router.post("/acceptance-campaigns/{campaign_id}/reschedulings", status_code=201,
              summary="Move an organisation's planned acceptance to another day")
+@_campaign_gate
 def reschedule(campaign_id: UUID, body: Reschedule, services: ServicesDep,
                caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _campaign_allowed(services, caller, campaign_id)
     return commands.run(services, caller, headers, body, lambda c: services.acceptance
                         .reschedule(c, campaign_id, body.organisation_id, body.planned_on,
                                     body.reason), versioned=campaign_id)
@@ -72,9 +73,9 @@ def reschedule(campaign_id: UUID, body: Reschedule, services: ServicesDep,
 
 @router.post("/acceptance-campaigns/{campaign_id}/remedies", status_code=201,
              summary="Record a remedy protocol: deficiencies an organisation has remedied")
+@_campaign_gate
 def confirm_remedies(campaign_id: UUID, body: ConfirmRemedies, services: ServicesDep,
                      caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _campaign_allowed(services, caller, campaign_id)
     remedies = tuple(Remedy(r.deficiency_id, r.remedied_on, r.evidence) for r in body.remedies)
     return commands.run(services, caller, headers, body, lambda c: services.acceptance
                         .confirm_remedies(c, campaign_id, body.remedy_protocol_id,
@@ -84,6 +85,7 @@ def confirm_remedies(campaign_id: UUID, body: ConfirmRemedies, services: Service
 
 @router.post("/protocols", status_code=201,
              summary="Open a commission's protocol of a day, or an amending protocol")
+@gate(Action.WRITE_PROTOCOL)
 def open_protocol(body: OpenProtocol, services: ServicesDep, caller: PrincipalDep,
                   headers: CommandDep) -> CommandResult:
     authorise_lazily(caller, Action.WRITE_PROTOCOL,
@@ -96,9 +98,9 @@ def open_protocol(body: OpenProtocol, services: ServicesDep, caller: PrincipalDe
 
 @router.post("/protocols/{protocol_id}/entries", status_code=201,
              summary="Record an organisation's result in an acceptance protocol")
+@_protocol_gate
 def record_protocol_entry(protocol_id: UUID, body: RecordProtocolEntry, services: ServicesDep,
                           caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _protocol_allowed(services, caller, protocol_id)
     entry = ProtocolEntry(
         organisation_id=body.organisation_id, result=body.result,
         deficiencies=tuple(Deficiency(d.deficiency_id, d.category, d.description, d.remedy_by)
@@ -109,9 +111,9 @@ def record_protocol_entry(protocol_id: UUID, body: RecordProtocolEntry, services
 
 @router.post("/protocols/{protocol_id}/signature", status_code=201,
              summary="Sign a protocol and file it with its campaign, atomically")
+@_protocol_gate
 def sign_protocol(protocol_id: UUID, body: SignProtocol, services: ServicesDep,
                   caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _protocol_allowed(services, caller, protocol_id)
     return commands.run(services, caller, headers, body, lambda c: services.acceptance
                         .sign_protocol(c, protocol_id, body.chair_id,
                                        tuple(body.members_present)), versioned=protocol_id)

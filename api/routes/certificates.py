@@ -6,15 +6,17 @@ the certificate stream's version. A municipal authority acts on its own municipa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from api import commands, scopes
-from api.access import Action, Scope, authorise, authorise_lazily
+from api.access import Action, Scope, authorise
 from api.auth import Principal
 from api.deps import CommandDep, CommandHeaders, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import Endpoint, GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandFields, CommandResult
 from api.schemas_funding import (
@@ -29,24 +31,38 @@ from letopis.bootstrap import Services
 from letopis.ledger import CommandContext
 from letopis.store.base import CommandOutcome
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
-Number = Annotated[str, Path(pattern=r"^[0-9]{10}$", description="the certificate's number",
+NUMBER = r"^[0-9]{10}$"
+Number = Annotated[str, Path(pattern=NUMBER, description="the certificate's number",
                              examples=["5600000001"])]
+
+
+def _number(text: str) -> str:
+    if re.fullmatch(NUMBER, text) is None:
+        raise ValueError(text)  # the gate leaves a malformed number to the route's 422
+    return text
+
+
+def _certificate_gate() -> Callable[[Endpoint], Endpoint]:
+    """The role, then the certificate `number` in the path must be in the caller's
+    municipality (404 if not, or if there is no such certificate)."""
+    return gate(Action.WRITE_CERTIFICATE,
+                lambda services, number: [scopes.certificate(services, number)], "number",
+                "certificate", key=_number)
 
 
 def _on_certificate(services: Services, caller: Principal, headers: CommandHeaders,
                     body: CommandFields, number: str,
                     command: Callable[[CommandContext], CommandOutcome]) -> CommandResult:
-    """Authorise on the certificate's municipality, then run on its stream (If-Match)."""
-    authorise_lazily(caller, Action.WRITE_CERTIFICATE,
-                     lambda: [scopes.certificate(services, number)], f"certificate {number}")
+    """Run on the certificate's stream (If-Match); its gate checked the caller."""
     return commands.run(services, caller, headers, body, command,
                         versioned=certificate_id(number))
 
 
 @router.post("/certificate-groups", status_code=201,
              summary="Establish a municipality's certificate group (nominal, limits) for a year")
+@gate(Action.WRITE_CERTIFICATE)
 def establish_group(body: EstablishGroup, services: ServicesDep, caller: PrincipalDep,
                     headers: CommandDep) -> CommandResult:
     authorise(caller, Action.WRITE_CERTIFICATE, [Scope(municipality=body.municipality)],
@@ -60,6 +76,7 @@ def establish_group(body: EstablishGroup, services: ServicesDep, caller: Princip
 
 @router.post("/certificates/{number}/yearly-credits", status_code=201,
              summary="Credit a new calendar year's nominal from the group")
+@_certificate_gate()
 def credit_year(number: Number, body: CertificateYear, services: ServicesDep,
                 caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     return _on_certificate(services, caller, headers, body, number, lambda c: services
@@ -68,6 +85,7 @@ def credit_year(number: Number, body: CertificateYear, services: ServicesDep,
 
 @router.post("/certificates/{number}/expiries", status_code=201,
              summary="Expire what is left of a year's nominal")
+@_certificate_gate()
 def expire_year(number: Number, body: CertificateYear, services: ServicesDep,
                 caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     return _on_certificate(services, caller, headers, body, number, lambda c: services
@@ -76,6 +94,7 @@ def expire_year(number: Number, body: CertificateYear, services: ServicesDep,
 
 @router.post("/certificates/{number}/conversions", status_code=201,
              summary="Change a certificate's kind (funding ↔ accounting)")
+@_certificate_gate()
 def convert(number: Number, body: ConvertCertificate, services: ServicesDep,
             caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     return _on_certificate(services, caller, headers, body, number, lambda c: services
@@ -85,6 +104,7 @@ def convert(number: Number, body: ConvertCertificate, services: ServicesDep,
 
 @router.post("/certificates/{number}/idle-reversion", status_code=201,
              summary="Revert an idle funding certificate to an accounting one")
+@_certificate_gate()
 def revert_if_idle(number: Number, body: RevertIdleCertificate, services: ServicesDep,
                    caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     return _on_certificate(services, caller, headers, body, number, lambda c: services
@@ -94,6 +114,7 @@ def revert_if_idle(number: Number, body: RevertIdleCertificate, services: Servic
 
 @router.post("/certificates/{number}/suspension", status_code=201,
              summary="Suspend a certificate")
+@_certificate_gate()
 def suspend(number: Number, body: CertificateReason, services: ServicesDep,
             caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     return _on_certificate(services, caller, headers, body, number, lambda c: services
@@ -102,6 +123,7 @@ def suspend(number: Number, body: CertificateReason, services: ServicesDep,
 
 @router.post("/certificates/{number}/resumption", status_code=201,
              summary="Resume a suspended certificate")
+@_certificate_gate()
 def resume(number: Number, services: ServicesDep, caller: PrincipalDep,
            headers: VersionedDep, body: commands.EmptyCommand | None = None) -> CommandResult:
     return _on_certificate(services, caller, headers, body or commands.EmptyCommand(), number,
@@ -110,6 +132,7 @@ def resume(number: Number, services: ServicesDep, caller: PrincipalDep,
 
 @router.post("/certificates/{number}/closure", status_code=201,
              summary="Close a certificate (what is free expires, never paid out)")
+@_certificate_gate()
 def close(number: Number, body: CertificateReason, services: ServicesDep,
           caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     return _on_certificate(services, caller, headers, body, number, lambda c: services

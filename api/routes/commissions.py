@@ -8,28 +8,29 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api import commands, scopes
-from api.access import Action, authorise, authorise_lazily
+from api.access import Action, authorise
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_exams import AppointMember, FormCommission, MemberIn, MemberRef
 from domain.commission import CommissionMember
-from letopis.bootstrap import Services
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
 def _member(body: MemberIn) -> CommissionMember:
     return CommissionMember(body.member_id, body.full_name, body.position)
 
 
-def _commission_allowed(services: Services, caller: PrincipalDep, commission_id: UUID) -> None:
-    authorise_lazily(caller, Action.WRITE_COMMISSION,
-                     lambda: [scopes.commission(services, commission_id)],
-                     f"commission {commission_id}")
+# The role, then the commission in the path must serve the caller's area; otherwise 404.
+_commission_gate = gate(Action.WRITE_COMMISSION,
+                        lambda services, key: [scopes.commission(services, key)],
+                        "commission_id", "commission")
 
 
 @router.post("/commissions", status_code=201, summary="Form a commission with its chair")
+@gate(Action.WRITE_COMMISSION)
 def form_commission(body: FormCommission, services: ServicesDep, caller: PrincipalDep,
                     headers: CommandDep) -> CommandResult:
     authorise(caller, Action.WRITE_COMMISSION, [scopes.commission_area(body.purpose, body.area)],
@@ -41,9 +42,9 @@ def form_commission(body: FormCommission, services: ServicesDep, caller: Princip
 
 @router.post("/commissions/{commission_id}/members", status_code=201,
              summary="Appoint a member to a commission")
+@_commission_gate
 def appoint_member(commission_id: UUID, body: AppointMember, services: ServicesDep,
                    caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _commission_allowed(services, caller, commission_id)
     return commands.run(services, caller, headers, body, lambda c: services.commissions
                         .appoint(c, commission_id, _member(body.member)),
                         versioned=commission_id)
@@ -51,18 +52,18 @@ def appoint_member(commission_id: UUID, body: AppointMember, services: ServicesD
 
 @router.post("/commissions/{commission_id}/dismissals", status_code=201,
              summary="Dismiss a member from a commission")
+@_commission_gate
 def dismiss_member(commission_id: UUID, body: MemberRef, services: ServicesDep,
                    caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _commission_allowed(services, caller, commission_id)
     return commands.run(services, caller, headers, body, lambda c: services.commissions
                         .dismiss(c, commission_id, body.member_id), versioned=commission_id)
 
 
 @router.post("/commissions/{commission_id}/chair", status_code=201,
              summary="Make a member of the commission its chair")
+@_commission_gate
 def change_chair(commission_id: UUID, body: MemberRef, services: ServicesDep,
                  caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _commission_allowed(services, caller, commission_id)
     return commands.run(services, caller, headers, body, lambda c: services.commissions
                         .change_chair(c, commission_id, body.member_id),
                         versioned=commission_id)

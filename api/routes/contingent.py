@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from api import commands, scopes
 from api.access import Action, Scope, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, gate, learner_gate
 from api.schemas import CommandResult, Problem
 from api.schemas_commands import (
     CorrectMark,
@@ -24,23 +25,16 @@ from api.schemas_registry import CancelEntry
 from domain.gradebook_values import MarkValue, Period
 from domain.learner_values import EducationDocument
 from domain.organisation import OrganisationDetails
-from letopis.bootstrap import Services
 
 ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
     for code in (400, 401, 403, 404, 409, 412, 422)
 }
-router = APIRouter(tags=["commands"], responses=ERRORS)
-
-
-def _learner_allowed(services: Services, caller: PrincipalDep, action: Action,
-                     learner_id: UUID) -> None:
-    """Scoped roles: the learner must be theirs; someone else's learner is a 404."""
-    authorise_lazily(caller, action, lambda: scopes.learner(services, learner_id),
-                     f"learner {learner_id}")
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
 @router.post("/organisations", status_code=201, summary="Register an organisation")
+@gate(Action.REGISTER_ORGANISATION)
 def register_organisation(body: RegisterOrganisation, services: ServicesDep,
                           caller: PrincipalDep, headers: CommandDep) -> CommandResult:
     authorise(caller, Action.REGISTER_ORGANISATION, [Scope(municipality=body.municipality)],
@@ -54,6 +48,7 @@ def register_organisation(body: RegisterOrganisation, services: ServicesDep,
 
 
 @router.post("/learners", status_code=201, summary="Register a learner (no personal data)")
+@gate(Action.WRITE_LEARNER)
 def register_learner(body: RegisterLearner, services: ServicesDep, caller: PrincipalDep,
                      headers: CommandDep) -> CommandResult:
     authorise(caller, Action.WRITE_LEARNER, [Scope(organisation_id=caller.organisation_id,
@@ -63,6 +58,7 @@ def register_learner(body: RegisterLearner, services: ServicesDep, caller: Princ
 
 
 @router.post("/learners/{learner_id}/enrolments", status_code=201, summary="Enrol a learner")
+@gate(Action.WRITE_LEARNER)
 def enrol(learner_id: UUID, body: Enrol, services: ServicesDep, caller: PrincipalDep,
           headers: VersionedDep) -> CommandResult:
     authorise_lazily(caller, Action.WRITE_LEARNER,
@@ -77,9 +73,9 @@ def enrol(learner_id: UUID, body: Enrol, services: ServicesDep, caller: Principa
 
 @router.post("/learners/{learner_id}/transfers-within", status_code=201,
              summary="Transfer a learner to another class of the same organisation")
+@learner_gate(Action.WRITE_LEARNER)
 def transfer_within(learner_id: UUID, body: TransferWithin, services: ServicesDep,
                     caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     return commands.run(services, caller, headers, body, lambda c: services.learners
                         .transfer_within(c, learner_id, enrolment_id=body.enrolment_id,
                                          class_or_group=body.class_or_group,
@@ -91,9 +87,9 @@ def transfer_within(learner_id: UUID, body: TransferWithin, services: ServicesDe
 
 @router.post("/learners/{learner_id}/transfers-between", status_code=201,
              summary="Transfer a learner to another organisation")
+@learner_gate(Action.WRITE_LEARNER)
 def transfer_between(learner_id: UUID, body: TransferBetween, services: ServicesDep,
                      caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     expel_basis = commands.basis(body.expel_basis)
     assert expel_basis is not None
     return commands.run(services, caller, headers, body, lambda c: services.learners
@@ -108,9 +104,9 @@ def transfer_between(learner_id: UUID, body: TransferBetween, services: Services
 
 
 @router.post("/learners/{learner_id}/leavings", status_code=201, summary="A learner leaves")
+@learner_gate(Action.WRITE_LEARNER)
 def leave(learner_id: UUID, body: Leave, services: ServicesDep, caller: PrincipalDep,
           headers: VersionedDep) -> CommandResult:
-    _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     document = None if body.document is None else EducationDocument(
         body.document.kind, body.document.series, body.document.number,
         body.document.issued_on)
@@ -121,18 +117,18 @@ def leave(learner_id: UUID, body: Leave, services: ServicesDep, caller: Principa
 
 @router.post("/learners/{learner_id}/cancellations", status_code=201,
              summary="Cancel the latest enrolment or transfer, entered in error")
+@learner_gate(Action.WRITE_LEARNER)
 def cancel_entry(learner_id: UUID, body: CancelEntry, services: ServicesDep,
                  caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _learner_allowed(services, caller, Action.WRITE_LEARNER, learner_id)
     return commands.run(services, caller, headers, body, lambda c: services.learners.cancel(
         c, learner_id, cancelled_version=body.cancelled_version, reason=body.reason),
         versioned=learner_id)
 
 
 @router.post("/learners/{learner_id}/marks", status_code=201, summary="Record a mark")
+@learner_gate(Action.WRITE_MARK)
 def record_mark(learner_id: UUID, body: RecordMark, services: ServicesDep,
                 caller: PrincipalDep, headers: CommandDep) -> CommandResult:
-    _learner_allowed(services, caller, Action.WRITE_MARK, learner_id)
     period = None if body.period is None else Period(body.period.kind, body.period.number)
     return commands.run(services, caller, headers, body, lambda c: services.marks.record_mark(
         c, learner_id, subject=body.subject, academic_year=body.academic_year,
@@ -142,9 +138,9 @@ def record_mark(learner_id: UUID, body: RecordMark, services: ServicesDep,
 
 @router.post("/learners/{learner_id}/mark-corrections", status_code=201,
              summary="Correct a recorded mark")
+@learner_gate(Action.WRITE_MARK)
 def correct_mark(learner_id: UUID, body: CorrectMark, services: ServicesDep,
                  caller: PrincipalDep, headers: CommandDep) -> CommandResult:
-    _learner_allowed(services, caller, Action.WRITE_MARK, learner_id)
     return commands.run(services, caller, headers, body, lambda c: services.marks.correct_mark(
         c, learner_id, subject=body.subject, academic_year=body.academic_year,
         mark_id=body.mark_id, corrects_mark_id=body.corrects_mark_id,

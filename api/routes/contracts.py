@@ -10,28 +10,28 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api import commands, scopes
-from api.access import Action, Scope, authorise, authorise_lazily
+from api.access import Action, Scope, authorise
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.routes.funding import claim_request
 from api.schemas import CommandResult
 from api.schemas_funding import CertifyProgramme, ContractReason, SubmitClaims
-from letopis.bootstrap import Services
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
-def _contract_allowed(services: Services, caller: PrincipalDep, contract_id: UUID) -> None:
-    authorise_lazily(caller, Action.WRITE_CONTRACT,
-                     lambda: [scopes.contract_provider(services, contract_id)],
-                     f"contract {contract_id}")
+# The role, then the contract in the path must be the caller's (its provider's); otherwise 404.
+_contract_gate = gate(Action.WRITE_CONTRACT,
+                      lambda services, key: [scopes.contract_provider(services, key)],
+                      "contract_id", "contract")
 
 
 @router.post("/programmes", status_code=201,
              summary="Certify a provider's programme for personalised funding")
+@gate(Action.CERTIFY_PROGRAMME)
 def certify_programme(body: CertifyProgramme, services: ServicesDep, caller: PrincipalDep,
                       headers: CommandDep) -> CommandResult:
-    authorise(caller, Action.CERTIFY_PROGRAMME)
     return commands.run(services, caller, headers, body, lambda c: services.certificates
                         .certify_programme(c, programme_id=body.programme_id,
                                            provider_id=body.provider_id, title=body.title,
@@ -42,10 +42,10 @@ def certify_programme(body: CertifyProgramme, services: ServicesDep, caller: Pri
 
 @router.post("/contracts/{contract_id}/confirmation", status_code=201,
              summary="The provider confirms a requested contract (it awaits signature)")
+@_contract_gate
 def confirm_contract(contract_id: UUID, services: ServicesDep, caller: PrincipalDep,
                      headers: VersionedDep, body: commands.EmptyCommand | None = None
                      ) -> CommandResult:
-    _contract_allowed(services, caller, contract_id)
     return commands.run(services, caller, headers, body or commands.EmptyCommand(),
                         lambda c: services.certificates.confirm_contract(c, contract_id),
                         versioned=contract_id)
@@ -53,10 +53,10 @@ def confirm_contract(contract_id: UUID, services: ServicesDep, caller: Principal
 
 @router.post("/contracts/{contract_id}/activation", status_code=201,
              summary="A confirmed contract is signed by both sides and comes into force")
+@_contract_gate
 def activate_contract(contract_id: UUID, services: ServicesDep, caller: PrincipalDep,
                       headers: VersionedDep, body: commands.EmptyCommand | None = None
                       ) -> CommandResult:
-    _contract_allowed(services, caller, contract_id)
     return commands.run(services, caller, headers, body or commands.EmptyCommand(),
                         lambda c: services.certificates.activate_contract(c, contract_id),
                         versioned=contract_id)
@@ -64,18 +64,18 @@ def activate_contract(contract_id: UUID, services: ServicesDep, caller: Principa
 
 @router.post("/contracts/{contract_id}/refusal", status_code=201,
              summary="Refuse a contract not yet in force; its reserve returns to the certificate")
+@_contract_gate
 def refuse_contract(contract_id: UUID, body: ContractReason, services: ServicesDep,
                     caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _contract_allowed(services, caller, contract_id)
     return commands.run(services, caller, headers, body, lambda c: services.certificates
                         .refuse_contract(c, contract_id, body.reason), versioned=contract_id)
 
 
 @router.post("/contracts/{contract_id}/termination", status_code=201,
              summary="Terminate a contract at the end of the month of `effective_on`")
+@_contract_gate
 def terminate_contract(contract_id: UUID, body: ContractReason, services: ServicesDep,
                        caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _contract_allowed(services, caller, contract_id)
     return commands.run(services, caller, headers, body, lambda c: services.certificates
                         .terminate_contract(c, contract_id, body.reason),
                         versioned=contract_id)
@@ -83,6 +83,7 @@ def terminate_contract(contract_id: UUID, body: ContractReason, services: Servic
 
 @router.post("/claim-batches", status_code=201,
              summary="Submit several claims in one transaction: all of them or none")
+@gate(Action.SUBMIT_CLAIM)
 def submit_claims(body: SubmitClaims, services: ServicesDep, caller: PrincipalDep,
                   headers: CommandDep) -> CommandResult:
     # Every claim of the batch must be the caller's: one that is not refuses the whole batch.

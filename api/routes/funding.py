@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from api import commands, scopes
 from api.access import Action, Scope, authorise, authorise_lazily
 from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import (
@@ -23,7 +24,7 @@ from api.schemas_commands import PartyIn as PartyBody
 from domain.payment import PaymentOrder, PaymentParty
 from letopis.services.funding_claims import ClaimRequest
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
 def claim_request(body: ClaimIn) -> ClaimRequest:
@@ -39,6 +40,7 @@ def _party(body: PartyBody) -> PaymentParty:
 
 @router.post("/certificates", status_code=201,
              summary="Issue a certificate of additional education")
+@gate(Action.ISSUE_CERTIFICATE)
 def issue_certificate(body: IssueCertificate, services: ServicesDep, caller: PrincipalDep,
                       headers: CommandDep) -> CommandResult:
     authorise(caller, Action.ISSUE_CERTIFICATE, [Scope(municipality=body.municipality)],
@@ -49,6 +51,7 @@ def issue_certificate(body: IssueCertificate, services: ServicesDep, caller: Pri
 
 
 @router.post("/contracts", status_code=201, summary="Request a contract on a certificate")
+@gate(Action.REQUEST_CONTRACT)
 def request_contract(body: RequestContract, services: ServicesDep, caller: PrincipalDep,
                      headers: CommandDep) -> CommandResult:
     authorise_lazily(caller, Action.REQUEST_CONTRACT,
@@ -63,6 +66,7 @@ def request_contract(body: RequestContract, services: ServicesDep, caller: Princ
 
 
 @router.post("/claims", status_code=201, summary="Submit a claim (advance) or an invoice (final)")
+@gate(Action.SUBMIT_CLAIM)
 def submit_claim(body: SubmitClaim, services: ServicesDep, caller: PrincipalDep,
                  headers: CommandDep) -> CommandResult:
     authorise(caller, Action.SUBMIT_CLAIM, [Scope(provider_id=body.provider_id)],
@@ -72,6 +76,7 @@ def submit_claim(body: SubmitClaim, services: ServicesDep, caller: PrincipalDep,
 
 
 @router.post("/claims/{claim_id}/approval", status_code=201, summary="Approve a claim")
+@gate(Action.DECIDE_CLAIM)
 def approve_claim(claim_id: UUID, services: ServicesDep, caller: PrincipalDep,
                   headers: VersionedDep, body: commands.EmptyCommand | None = None
                   ) -> CommandResult:
@@ -82,6 +87,7 @@ def approve_claim(claim_id: UUID, services: ServicesDep, caller: PrincipalDep,
 
 
 @router.post("/claims/{claim_id}/rejection", status_code=201, summary="Reject a claim")
+@gate(Action.DECIDE_CLAIM)
 def reject_claim(claim_id: UUID, body: RejectClaim, services: ServicesDep,
                  caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
     authorise(caller, Action.DECIDE_CLAIM)
@@ -91,6 +97,7 @@ def reject_claim(claim_id: UUID, body: RejectClaim, services: ServicesDep,
 
 
 @router.post("/payments", status_code=201, summary="Record a payment order against a claim")
+@gate(Action.RECORD_PAYMENT)
 def record_payment(body: RecordPayment, services: ServicesDep, caller: PrincipalDep,
                    headers: CommandDep) -> CommandResult:
     authorise(caller, Action.RECORD_PAYMENT)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.access import Action, require
 from api.deps import PrincipalDep, StoreDep
+from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from letopis.reconciliation.layout import StatementError
 from letopis.reconciliation.matching import MatchOptions
@@ -22,7 +23,7 @@ from letopis.reconciliation.registry import projection_registry
 from letopis.reconciliation.service import ReconcileOptions, reconcile
 from letopis.reconciliation.statement import StatementOptions
 
-router = APIRouter(tags=["finance"], responses=ERRORS)
+router = APIRouter(tags=["finance"], responses=ERRORS, route_class=GatedRoute)
 
 MAX_STATEMENT_BYTES = 64 * 1024 * 1024
 
@@ -51,6 +52,7 @@ class ReconciliationReport(BaseModel):
                  "text/csv": {"schema": {"type": "string"}},
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                      "schema": {"type": "string", "format": "binary"}}}}})
+@gate(Action.RECONCILE)
 async def reconcile_statement(
         request: Request, caller: PrincipalDep, store: StoreDep,
         filename: Annotated[str, Query(max_length=200, description="the statement's file "

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from api import commands, scopes
-from api.access import Action, Scope, authorise_lazily, require_in_scope
+from api import commands
+from api.access import Action, Scope, require_in_scope
 from api.deps import PrincipalDep, ServicesDep, VersionedDep
+from api.gates import GatedRoute, organisation_gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
 from api.schemas_commands import OrganisationCard
@@ -21,9 +22,8 @@ from api.schemas_registry import (
     Reorganise,
 )
 from domain.organisation import Accreditation, Licence, OrganisationDetails
-from letopis.bootstrap import Services
 
-router = APIRouter(tags=["commands"], responses=ERRORS)
+router = APIRouter(tags=["commands"], responses=ERRORS, route_class=GatedRoute)
 
 
 def details_of(body: OrganisationCard) -> OrganisationDetails:
@@ -33,20 +33,12 @@ def details_of(body: OrganisationCard) -> OrganisationDetails:
         actual_address=body.actual_address)
 
 
-def _organisation_allowed(services: Services, caller: PrincipalDep,
-                          organisation_id: UUID) -> None:
-    """Scoped roles: the organisation must be in their municipality; otherwise a 404."""
-    authorise_lazily(caller, Action.WRITE_ORGANISATION,
-                     lambda: [scopes.organisation(services, organisation_id)],
-                     f"organisation {organisation_id}")
-
-
 @router.post("/organisations/{organisation_id}/detail-changes", status_code=201,
              summary="Change an organisation's registry card")
+@organisation_gate(Action.WRITE_ORGANISATION)
 def change_details(organisation_id: UUID, body: ChangeOrganisationDetails,
                    services: ServicesDep, caller: PrincipalDep,
                    headers: VersionedDep) -> CommandResult:
-    _organisation_allowed(services, caller, organisation_id)
     # Moving an organisation to another municipality needs that one to be the caller's too.
     require_in_scope(caller, Action.WRITE_ORGANISATION,
                      [Scope(municipality=body.municipality)], f"municipality {body.municipality}")
@@ -57,9 +49,9 @@ def change_details(organisation_id: UUID, body: ChangeOrganisationDetails,
 
 @router.post("/organisations/{organisation_id}/licences", status_code=201,
              summary="Record an organisation's educational licence")
+@organisation_gate(Action.WRITE_ORGANISATION)
 def record_licence(organisation_id: UUID, body: RecordLicence, services: ServicesDep,
                    caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _organisation_allowed(services, caller, organisation_id)
     licence = Licence(number=body.number, issued_on=body.issued_on, issued_by=body.issued_by)
     return commands.run(services, caller, headers, body, lambda c: services.organisations
                         .record_licence(c, organisation_id, licence), versioned=organisation_id)
@@ -67,10 +59,10 @@ def record_licence(organisation_id: UUID, body: RecordLicence, services: Service
 
 @router.post("/organisations/{organisation_id}/accreditations", status_code=201,
              summary="Record an organisation's state accreditation")
+@organisation_gate(Action.WRITE_ORGANISATION)
 def record_accreditation(organisation_id: UUID, body: RecordAccreditation,
                          services: ServicesDep, caller: PrincipalDep,
                          headers: VersionedDep) -> CommandResult:
-    _organisation_allowed(services, caller, organisation_id)
     accreditation = Accreditation(number=body.number, issued_on=body.issued_on,
                                   valid_until=body.valid_until, levels=tuple(body.levels))
     return commands.run(services, caller, headers, body, lambda c: services.organisations
@@ -80,9 +72,9 @@ def record_accreditation(organisation_id: UUID, body: RecordAccreditation,
 
 @router.post("/organisations/{organisation_id}/reorganisation", status_code=201,
              summary="Record an organisation's reorganisation, naming its successors")
+@organisation_gate(Action.WRITE_ORGANISATION)
 def reorganise(organisation_id: UUID, body: Reorganise, services: ServicesDep,
                caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _organisation_allowed(services, caller, organisation_id)
     return commands.run(services, caller, headers, body, lambda c: services.organisations
                         .reorganise(c, organisation_id, body.form, tuple(body.successor_ids)),
                         versioned=organisation_id)
@@ -90,8 +82,8 @@ def reorganise(organisation_id: UUID, body: Reorganise, services: ServicesDep,
 
 @router.post("/organisations/{organisation_id}/closure", status_code=201,
              summary="Close an organisation (no enrolments after it)")
+@organisation_gate(Action.WRITE_ORGANISATION)
 def close(organisation_id: UUID, body: CloseOrganisation, services: ServicesDep,
           caller: PrincipalDep, headers: VersionedDep) -> CommandResult:
-    _organisation_allowed(services, caller, organisation_id)
     return commands.run(services, caller, headers, body, lambda c: services.organisations
                         .close(c, organisation_id, body.reason), versioned=organisation_id)
