@@ -52,7 +52,7 @@ class RegisterLearner(CommandFields):
 
 class Enrol(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrolment_id": "b3b1…", "organisation_id": "3d5e…", "level": "basic_general",
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "organisation_id": "3d5e7f90-1a2b-4c3d-9e4f-5a6b7c8d9e0f", "level": "basic_general",
         "class_or_group": "5А", "academic_year": "2026/2027", "effective_on": "2026-09-01",
         "basis": {"kind": "order", "number": "15-к", "dated": "2026-08-30"}}]})
 
@@ -66,7 +66,7 @@ class Enrol(CommandFields):
 
 class TransferWithin(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrolment_id": "b3b1…", "class_or_group": "5Б", "academic_year": "2026/2027",
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "class_or_group": "5Б", "academic_year": "2026/2027",
         "basis": {"kind": "order", "number": "21-к", "dated": "2026-10-01"}}]})
 
     enrolment_id: UUID
@@ -96,7 +96,7 @@ class DocumentIn(Wire):
 
 class Leave(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrolment_id": "b3b1…", "reason": "learner_or_parents_initiative",
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "reason": "learner_or_parents_initiative",
         "basis": {"kind": "order", "number": "40-к", "dated": "2027-01-10"}}]})
 
     enrolment_id: UUID
@@ -111,7 +111,7 @@ class PeriodIn(Wire):
 
 class RecordMark(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "subject": "Математика", "academic_year": "2026/2027", "mark_id": "9c0d…",
+        "subject": "Математика", "academic_year": "2026/2027", "mark_id": "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
         "kind": "current", "scale": "five_point", "value": "5", "lesson_on": "2026-09-14"}]})
 
     subject: str = Field(min_length=1, max_length=100)
@@ -137,7 +137,7 @@ class CorrectMark(CommandFields):
 
 class IssueCertificate(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "number": "5600000001", "learner_id": "6f1c…", "kind": "funding",
+        "number": "5600000001", "learner_id": "6f1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e", "kind": "funding",
         "municipality": "Оренбург", "year": 2026}]})
 
     number: str = Field(min_length=1, max_length=20)
