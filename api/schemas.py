@@ -17,7 +17,8 @@ class Problem(BaseModel):
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
         "type": "https://letopis.example/problems/rule_violated", "title": "Refused by a "
         "business rule", "status": 409, "detail": "learner is not enrolled",
-        "code": "rule_violated", "instance": "/learners/6f1c…/leavings"}]})
+        "code": "rule_violated",
+        "instance": "/learners/6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11/leavings"}]})
 
     type: str
     title: str
@@ -78,8 +79,9 @@ class Page(BaseModel):
     """A page of read-model rows in key order; pass `next_cursor` as `cursor` for the next."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "items": [{"organisation_id": "…", "short_name": "МОБУ СОШ № 1"}],
-        "next_cursor": "1f0c…", "position": 1042}]})
+        "items": [{"organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
+                   "short_name": "МОБУ СОШ № 1"}],
+        "next_cursor": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60", "position": 1042}]})
 
     items: list[dict[str, Any]]
     next_cursor: str | None = Field(description="null on the last page")
@@ -90,7 +92,8 @@ class Document(BaseModel):
     """One read-model row, with the position the read model had reached."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "item": {"learner_id": "…", "status": "enrolled"}, "position": 1042}]})
+        "item": {"learner_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11", "status": "enrolled"},
+        "position": 1042}]})
 
     item: dict[str, Any]
     position: int

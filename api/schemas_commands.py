@@ -21,6 +21,14 @@ _Text = Field(min_length=1, max_length=500)
 class OrganisationCard(CommandFields):
     """The registry card: what registering sets and a change of details replaces."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "full_name": "Муниципальное бюджетное учреждение дополнительного образования "
+                     "«Центр детского творчества»",
+        "short_name": "МБУДО ЦДТ", "kind": "additional_education", "inn": "5610041780",
+        "ogrn": "1025601027480", "municipality": "Оренбург",
+        "legal_address": "г. Оренбург, ул. Пушкинская, 20",
+        "actual_address": "г. Оренбург, ул. Пушкинская, 20"}]})
+
     full_name: str = _Text
     short_name: str = _Text
     kind: OrganisationKind
@@ -52,7 +60,8 @@ class RegisterLearner(CommandFields):
 
 class Enrol(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "organisation_id": "3d5e7f90-1a2b-4c3d-9e4f-5a6b7c8d9e0f", "level": "basic_general",
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60", "level": "basic_general",
         "class_or_group": "5А", "academic_year": "2026/2027", "effective_on": "2026-09-01",
         "basis": {"kind": "order", "number": "15-к", "dated": "2026-08-30"}}]})
 
@@ -66,7 +75,8 @@ class Enrol(CommandFields):
 
 class TransferWithin(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "class_or_group": "5Б", "academic_year": "2026/2027",
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "class_or_group": "5Б",
+        "academic_year": "2026/2027",
         "basis": {"kind": "order", "number": "21-к", "dated": "2026-10-01"}}]})
 
     enrolment_id: UUID
@@ -76,6 +86,15 @@ class TransferWithin(CommandFields):
 
 
 class TransferBetween(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "destination_organisation_id": "ba36ea14-8bdf-442b-b634-52ee01ab73f3",
+        "new_enrolment_id": "924fc986-0ecc-47bc-86b7-adeca2634dbe", "level": "basic_general",
+        "class_or_group": "5В", "academic_year": "2026/2027",
+        "expel_basis": {"kind": "order", "number": "52-к", "dated": "2027-01-20"},
+        "expelled_on": "2027-01-20", "effective_on": "2027-01-21",
+        "basis": {"kind": "order", "number": "7-к", "dated": "2027-01-21"}}]})
+
     enrolment_id: UUID
     destination_organisation_id: UUID
     new_enrolment_id: UUID
@@ -96,7 +115,8 @@ class DocumentIn(Wire):
 
 class Leave(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "reason": "learner_or_parents_initiative",
+        "enrolment_id": "b3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        "reason": "learner_or_parents_initiative",
         "basis": {"kind": "order", "number": "40-к", "dated": "2027-01-10"}}]})
 
     enrolment_id: UUID
@@ -111,7 +131,8 @@ class PeriodIn(Wire):
 
 class RecordMark(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "subject": "Математика", "academic_year": "2026/2027", "mark_id": "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
+        "subject": "Математика", "academic_year": "2026/2027",
+        "mark_id": "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
         "kind": "current", "scale": "five_point", "value": "5", "lesson_on": "2026-09-14"}]})
 
     subject: str = Field(min_length=1, max_length=100)
@@ -126,6 +147,12 @@ class RecordMark(CommandFields):
 
 
 class CorrectMark(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "subject": "Математика", "academic_year": "2026/2027",
+        "mark_id": "8f9627f2-3da4-4a71-89a7-bfbd4b7eb88b",
+        "corrects_mark_id": "9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f", "scale": "five_point",
+        "value": "4", "reason": "ошибка при внесении: в журнале на бумаге «4»"}]})
+
     subject: str = Field(min_length=1, max_length=100)
     academic_year: str = Field(pattern=r"^[0-9]{4}/[0-9]{4}$")
     mark_id: UUID
@@ -137,7 +164,8 @@ class CorrectMark(CommandFields):
 
 class IssueCertificate(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "number": "5600000001", "learner_id": "6f1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e", "kind": "funding",
+        "number": "5600000001", "learner_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11",
+        "kind": "funding",
         "municipality": "Оренбург", "year": 2026}]})
 
     number: str = Field(min_length=1, max_length=20)
@@ -148,6 +176,12 @@ class IssueCertificate(CommandFields):
 
 
 class RequestContract(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "contract_id": "c0a1b2c3-d4e5-4f60-8718-293a4b5c6d7e", "number": "5600000001",
+        "programme_id": "7d1e9a52-0f3c-4b8e-9d6a-2c4b5e6f7a80",
+        "group_name": "Робототехника, группа 2", "first_month": "2026-10-01",
+        "last_month": "2027-05-01"}]})
+
     contract_id: UUID
     number: str = Field(min_length=1, max_length=20, description="the certificate's number")
     programme_id: UUID
@@ -172,10 +206,17 @@ class ClaimIn(Wire):
 
 
 class SubmitClaim(CommandFields, ClaimIn):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "kind": "final", "payer_id": "9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+        "provider_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60", "month": "2026-10-01",
+        "contracts": [{"contract_id": "c0a1b2c3-d4e5-4f60-8718-293a4b5c6d7e",
+                       "delivered_bp": 7500}]}]})
 
 
 class RejectClaim(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reason": "доля оказанных услуг не подтверждена табелем посещаемости"}]})
+
     reason: str = _Text
 
 
@@ -187,6 +228,18 @@ class PartyIn(Wire):
 
 
 class RecordPayment(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "payment_id": "544d0b26-f8df-4454-8f4d-bb45a54f6ba9",
+        "claim_id": "a20f4f3b-12dd-4327-9d07-fbb0564bf7fe", "number": "1187",
+        "dated": "2026-11-10", "amount": 187_500,
+        "payer": {"organisation_id": "9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+                  "name": "Управление образования администрации г. Оренбурга",
+                  "inn": "5610032538", "account_number": "03231643537010005300"},
+        "payee": {"organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
+                  "name": "МОБУ СОШ № 1", "inn": "7707083893",
+                  "account_number": "03234643537010005300"},
+        "purpose": "оплата по счёту за октябрь 2026 г., сертификат № 5600000001"}]})
+
     payment_id: UUID
     claim_id: UUID
     number: str = Field(min_length=1, max_length=50)
@@ -198,6 +251,13 @@ class RecordPayment(CommandFields):
 
 
 class FileAppeal(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "appeal_id": "2a77eddf-00e4-4275-89ad-7b0a9449702f",
+        "participant_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11",
+        "exam_id": "e1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8", "kind": "score_disagreement",
+        "statement": "Не согласен с оценкой развёрнутого ответа на задание 26",
+        "effective_on": "2026-04-30"}]})
+
     appeal_id: UUID
     participant_id: UUID
     exam_id: UUID
@@ -212,6 +272,12 @@ class ScoreIn(Wire):
 
 
 class DecideAppeal(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "decision": "upheld", "commission_id": "cafd09c3-4816-4b42-aaa9-0dab00f0cdda",
+        "deciders": ["5a1c7e22-3b4d-4e5f-8a6b-7c8d9e0f1a2b",
+                     "5a1c7e22-3b4d-4e5f-8a6b-7c8d9e0f1a2c"],
+        "revised_score": {"primary": 32, "test": 65}, "effective_on": "2026-05-08"}]})
+
     decision: Decision
     commission_id: UUID
     deciders: list[UUID] = Field(min_length=1, max_length=100)
@@ -227,6 +293,14 @@ class DeficiencyIn(Wire):
 
 
 class RecordProtocolEntry(CommandFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
+        "result": "accepted_with_remarks",
+        "deficiencies": [{"deficiency_id": "0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b",
+                          "category": "fire_safety",
+                          "description": "не перезаряжены огнетушители в спортзале",
+                          "remedy_by": "2026-08-25"}]}]})
+
     organisation_id: UUID
     result: AcceptanceResult
     deficiencies: list[DeficiencyIn] = Field(default_factory=list, max_length=100)

@@ -45,8 +45,9 @@ class ChangeOut(BaseModel):
 class FeedPage(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "changes": [{"sequence": 18, "projection": "organisation_registry",
-                     "table": "organisations", "key": "3d5e…", "op": "upsert",
-                     "position": 1042, "row": {"short_name": "МОБУ СОШ № 1"}}],
+                     "table": "organisations", "op": "upsert", "position": 1042,
+                     "key": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
+                     "row": {"short_name": "МОБУ СОШ № 1"}}],
         "next_after": 18, "head": 18}]})
 
     changes: list[ChangeOut]

@@ -1,20 +1,35 @@
-"""The OpenAPI examples of the staff, olympiad, card and admission command bodies: every command
-body has one, and every example is a valid body (a client may copy it)."""
+"""The OpenAPI examples of the command bodies: every command body in every `api.schemas_*`
+module has one, and every example is a valid body (a client may copy it)."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import json
+import pkgutil
+from types import ModuleType
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
-from api import schemas_admissions, schemas_staff
-from api.schemas import CommandFields
+import api
+from api.routes.feed import FeedPage
+from api.schemas import CommandFields, CommandResult, Document, Page, Problem
 
-BODIES = sorted((c for m in (schemas_staff, schemas_admissions)
-                 for _, c in inspect.getmembers(m, inspect.isclass)
+# Every module of request bodies, found by name so that a new one is covered without an edit.
+MODULES: list[ModuleType] = [importlib.import_module(f"api.{m.name}")
+                             for m in pkgutil.iter_modules(api.__path__)
+                             if m.name.startswith("schemas_")]
+BODIES = sorted((c for m in MODULES for _, c in inspect.getmembers(m, inspect.isclass)
                  if issubclass(c, CommandFields) and c.__module__ == m.__name__),
                 key=lambda c: c.__name__)
+
+
+def test_bodies_are_found_in_every_module_of_command_bodies() -> None:
+    found = {c.__module__ for c in BODIES}
+    assert found >= {"api.schemas_commands", "api.schemas_registry", "api.schemas_funding",
+                     "api.schemas_exams", "api.schemas_staff", "api.schemas_admissions"}
 
 
 def _examples(body: type[CommandFields]) -> list[dict[str, Any]]:
@@ -30,3 +45,15 @@ def test_every_command_body_has_a_valid_example(body: type[CommandFields]) -> No
     for example in examples:
         body.model_validate(example)  # raises on an example that is not a valid body
         assert body.model_json_schema()["examples"] == examples
+
+
+RESPONSES = [Problem, CommandResult, Page, Document, FeedPage]
+
+
+@pytest.mark.parametrize("model", RESPONSES, ids=lambda c: c.__name__)
+def test_response_examples_are_valid_and_spell_ids_in_full(model: type[BaseModel]) -> None:
+    examples = model.model_json_schema()["examples"]
+    assert examples, f"{model.__name__} has no OpenAPI example"
+    for example in examples:
+        model.model_validate(example)
+        assert "…" not in json.dumps(example, ensure_ascii=False), "an elided id in the example"
