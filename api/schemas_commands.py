@@ -8,8 +8,6 @@ from uuid import UUID
 from pydantic import ConfigDict, Field
 
 from api.schemas import BasisIn, CommandFields, Wire
-from domain.acceptance_values import AcceptanceResult, DeficiencyCategory
-from domain.appeal_values import AppealKind, Decision
 from domain.certificate_values import CertificateKind, ChargeKind
 from domain.gradebook_values import MarkKind, PeriodKind, Scale
 from domain.learner_values import EducationLevel, FormOfStudy, LeavingReason
@@ -248,59 +246,3 @@ class RecordPayment(CommandFields):
     payer: PartyIn
     payee: PartyIn
     purpose: str = Field(default="", max_length=500)
-
-
-class FileAppeal(CommandFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "appeal_id": "2a77eddf-00e4-4275-89ad-7b0a9449702f",
-        "participant_id": "6f1c2b1e-1d9a-4c1e-8a77-2d2d9d1b0a11",
-        "exam_id": "e1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8", "kind": "score_disagreement",
-        "statement": "Не согласен с оценкой развёрнутого ответа на задание 26",
-        "effective_on": "2026-04-30"}]})
-
-    appeal_id: UUID
-    participant_id: UUID
-    exam_id: UUID
-    kind: AppealKind
-    statement: str = Field(min_length=1, max_length=5000)
-
-
-class ScoreIn(Wire):
-    primary: int = Field(ge=0, le=1000)
-    test: int | None = Field(default=None, ge=0, le=100)
-    mark: int | None = Field(default=None, ge=2, le=5)
-
-
-class DecideAppeal(CommandFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "decision": "upheld", "commission_id": "cafd09c3-4816-4b42-aaa9-0dab00f0cdda",
-        "deciders": ["5a1c7e22-3b4d-4e5f-8a6b-7c8d9e0f1a2b",
-                     "5a1c7e22-3b4d-4e5f-8a6b-7c8d9e0f1a2c"],
-        "revised_score": {"primary": 32, "test": 65}, "effective_on": "2026-05-08"}]})
-
-    decision: Decision
-    commission_id: UUID
-    deciders: list[UUID] = Field(min_length=1, max_length=100)
-    revised_score: ScoreIn | None = None
-    reserve_exam_id: UUID | None = None
-
-
-class DeficiencyIn(Wire):
-    deficiency_id: UUID
-    category: DeficiencyCategory
-    description: str = _Text
-    remedy_by: date
-
-
-class RecordProtocolEntry(CommandFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "organisation_id": "3d5e1f9a-77a0-4d1b-9a0a-1b2c3d4e5f60",
-        "result": "accepted_with_remarks",
-        "deficiencies": [{"deficiency_id": "0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b",
-                          "category": "fire_safety",
-                          "description": "не перезаряжены огнетушители в спортзале",
-                          "remedy_by": "2026-08-25"}]}]})
-
-    organisation_id: UUID
-    result: AcceptanceResult
-    deficiencies: list[DeficiencyIn] = Field(default_factory=list, max_length=100)

@@ -14,12 +14,12 @@ from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
 from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
-from api.schemas_commands import RecordProtocolEntry
 from api.schemas_exams import (
     ConfirmRemedies,
     OpenCampaign,
     OpenProtocol,
     PlanOrganisation,
+    RecordProtocolEntry,
     Reschedule,
     SignProtocol,
 )

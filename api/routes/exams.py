@@ -16,8 +16,9 @@ from api.deps import CommandDep, PrincipalDep, ServicesDep, VersionedDep
 from api.gates import GatedRoute, gate
 from api.routes.contingent import ERRORS
 from api.schemas import CommandResult
-from api.schemas_commands import DecideAppeal, FileAppeal
 from api.schemas_exams import (
+    DecideAppeal,
+    FileAppeal,
     NotAcceptAppeal,
     PublishResultsDay,
     RecordResult,
