@@ -229,7 +229,7 @@ class RecordPayment(CommandFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "payment_id": "544d0b26-f8df-4454-8f4d-bb45a54f6ba9",
         "claim_id": "a20f4f3b-12dd-4327-9d07-fbb0564bf7fe", "number": "1187",
-        "dated": "2026-11-10", "amount": 187_500,
+        "dated": "2026-11-10", "amount": 150_000,
         "payer": {"organisation_id": "9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
                   "name": "Управление образования администрации г. Оренбурга",
                   "inn": "5610032538", "account_number": "03231643537010005300"},
