@@ -6,8 +6,8 @@
                          split into rows: what moving the bytes costs (a floor, not a reader)
   COPY binary, rows      the same, split into rows by psycopg (`Copy.rows`)
   cursor (old verify)    the server-side binary cursor verify read through before
-  raw read (events)      verify's own reader: (header, state) batches by keyset, fetched ahead
-                         on a thread (`replay.audit_postgres_read`), no hashing
+  raw read (events)      verify's own event reader: (header, state) batches by keyset
+                         (`replay.audit_postgres_read.event_batches`), no hashing
   raw read + seal rows   `Snapshot.batches`: events and seal rows side by side, everything
                          verify reads, no hashing
   seal                   `replay.seal.seal` from nothing (checkpoint every 10,000)
@@ -17,6 +17,9 @@ The reads and verify run `--rounds` times, interleaved; each figure is the media
 rounds. Ratios are to the fastest raw read of the events as rows. Then the append path with
 and without a sealer running beside it (bench.append's letopis writers, `--writers`
 processes; the sealer seals whatever is certified, every 50 ms).
+
+`--keep` keeps the sealed schema and prints the signing key's file; `--reuse KEY_FILE` (with the
+same `--schema`) measures the reads and verify again on it without generating or sealing.
 """
 
 from __future__ import annotations
@@ -200,7 +203,8 @@ def main() -> None:
     for name, rate in result.items():
         label = f"verify ({checked} checkpoints checked)" if name == "verify" else name
         print(f"{label:<44}{rate:>12,.0f}")
-    print(f"{'seal (' + str(checkpoints) + ' checkpoints signed)':<44}{sealed:>12,.0f}")
+    if not args.reuse:
+        print(f"{'seal (' + str(checkpoints) + ' checkpoints signed)':<44}{sealed:>12,.0f}")
     raw = max(result["COPY binary, rows"], result["cursor (the old verify's read)"],
               result["raw read (events)"])
     print(f"verify / fastest raw read of the events as rows = {result['verify'] / raw:.2f}x; "
