@@ -2,10 +2,15 @@
 
     python -m bench.export --events 1000000
 
-  raw COPY to CSV    the sealed events joined with their seal rows, streamed to a file (what
-                     the export reads; the ceiling)
-  export             `replay.export.export_parquet`: that, then DuckDB writing Parquet
-                     partitioned by event type and month, and the manifest
+  raw COPY to CSV     the sealed events joined with their seal rows, streamed to a file, in the
+                      export's CSV dialect (0x1F between fields, 0x1E as quote: JSON goes
+                      unquoted) — what the export reads, the ceiling
+  raw COPY, binary    the same rows as `COPY … (FORMAT binary)` into Python, written nowhere
+  export              `replay.export.export_parquet`: the COPY streamed through a named pipe
+                      into DuckDB writing Parquet partitioned by event type and month, and the
+                      manifest
+
+Each runs `--rounds` times, interleaved; each figure is the median of its rounds.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 
 import duckdb
 import psycopg
@@ -32,43 +38,73 @@ from replay.seal import seal
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+def raw_binary(url: str, schema: str, upto: int) -> None:
+    s = f'"{schema}"'
+    sql = (f"COPY (SELECT e.position, s.leaf_index, e.stream_id, e.version, e.topic, "
+           f"e.committed_at, s.header_digest, s.payload_digest, e.state FROM {s}.events e "
+           f"JOIN {s}.seals s ON s.position = e.position WHERE e.position <= {int(upto)} "
+           f"ORDER BY e.position) TO STDOUT (FORMAT binary)")
+    with psycopg.connect(url) as conn, conn.cursor() as cur, cur.copy(sql.encode()) as copy:
+        for _ in copy:
+            pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Parquet export benchmark")
     parser.add_argument("--url", default=os.environ.get("LETOPIS_TEST_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--schema", default="bench_export")
+    parser.add_argument("--reuse", action="store_true",
+                        help="export the schema as it is (generated and sealed before)")
     args = parser.parse_args()
-    seconds = generate(args.url, args.schema, args.events)
-    print(f"generated {args.events} events in {seconds:.0f} s (PostgreSQL at {args.url})")
-    recorder = open_store(args.url, args.schema, 1)
-    audit = open_audit(args.url, args.schema)
-    started = time.perf_counter()
-    seal(recorder, audit, Ed25519PrivateKey.generate(), lambda: datetime.now(tz=UTC),
-         every=100_000, batch=10_000)
-    print(f"sealed in {time.perf_counter() - started:.0f} s")
-    audit.close()
-    recorder.close()
-    directory = Path(tempfile.mkdtemp(prefix="letopis-bench-export-"))
-    try:
+    if not args.reuse:
+        seconds = generate(args.url, args.schema, args.events)
+        print(f"generated {args.events} events in {seconds:.0f} s (PostgreSQL at {args.url})")
+        recorder = open_store(args.url, args.schema, 1)
+        audit = open_audit(args.url, args.schema)
         started = time.perf_counter()
-        postgres_events_csv(args.url, args.schema, 0, args.events, directory / "raw.csv")
-        raw = args.events / (time.perf_counter() - started)
-        report = export_parquet(args.url, args.schema, directory / "export")
-        rate = report.events / report.seconds
+        seal(recorder, audit, Ed25519PrivateKey.generate(), lambda: datetime.now(tz=UTC),
+             every=100_000, batch=10_000)
+        print(f"sealed in {time.perf_counter() - started:.0f} s")
+        audit.close()
+        recorder.close()
+    directory = Path(tempfile.mkdtemp(prefix="letopis-bench-export-"))
+    rates: dict[str, list[float]] = {"raw COPY to CSV": [], "raw COPY, binary": [],
+                                     "export (COPY | DuckDB, Parquet)": []}
+    try:
+        for round_ in range(args.rounds):
+            started = time.perf_counter()
+            postgres_events_csv(args.url, args.schema, 0, args.events, directory / "raw.csv")
+            rates["raw COPY to CSV"].append(args.events / (time.perf_counter() - started))
+            (directory / "raw.csv").unlink()
+            started = time.perf_counter()
+            raw_binary(args.url, args.schema, args.events)
+            rates["raw COPY, binary"].append(args.events / (time.perf_counter() - started))
+            out = directory / f"export-{round_}"
+            report = export_parquet(args.url, args.schema, out)
+            rates["export (COPY | DuckDB, Parquet)"].append(report.events / report.seconds)
         ((rows, types),) = duckdb.sql(
             f"SELECT count(*), count(DISTINCT event_type) FROM read_parquet("
-            f"'{directory}/export/events/**/*.parquet', hive_partitioning = true)").fetchall()
+            f"'{out}/events/**/*.parquet', hive_partitioning = true)").fetchall()
         assert rows == args.events, rows
-        size = sum(f.stat().st_size for f in (directory / "export").rglob("*.parquet"))
+        size = sum(f.stat().st_size for f in out.rglob("*.parquet"))
+        result = {name: median(values) for name, values in rates.items()}
+        load = os.getloadavg()
+        print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; median of "
+              f"{args.rounds} rounds")
         print(f"{'step':<36}{'events/s':>12}")
-        print(f"{'raw COPY to CSV':<36}{raw:>12,.0f}")
-        print(f"{'export (CSV + DuckDB Parquet)':<36}{rate:>12,.0f}")
-        print(f"export / raw COPY = {rate / raw:.2f}x; {rows} rows, {types} event types, "
-              f"{size / 1e6:.0f} MB of Parquet")
+        for name, rate in result.items():
+            print(f"{name:<36}{rate:>12,.0f}")
+        export = result["export (COPY | DuckDB, Parquet)"]
+        print(f"export / raw COPY to CSV = {export / result['raw COPY to CSV']:.2f}x; "
+              f"export / raw COPY binary = {export / result['raw COPY, binary']:.2f}x; "
+              f"{rows} rows, {types} event types, {size / 1e6:.0f} MB of Parquet")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-        with psycopg.connect(args.url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
+        if not args.reuse:
+            with psycopg.connect(args.url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
 
 
 if __name__ == "__main__":

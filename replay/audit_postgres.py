@@ -1,21 +1,31 @@
 """Tamper evidence over PostgreSQL: `<schema>.events` read raw, `<schema>.seals` written by COPY.
 
-Verification reads through server-side cursors in binary, in large batches, inside one
-REPEATABLE READ READ ONLY transaction, so events and seals come from one snapshot. Stream ids
-come as their 16 bytes (`uuid_send`) and topics as UTF-8 bytes (`convert_to`): no per-row
-UUID or text objects to build before hashing.
+Everything is read inside one REPEATABLE READ READ ONLY transaction, so events and seals come
+from one snapshot; the verifier's fast path reads ahead on two more connections that import it
+(`replay.audit_postgres_read`). Row by row, stream ids come as their 16 bytes (`uuid_send`)
+and topics as UTF-8 bytes (`convert_to`): no per-row UUID or text objects to build.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg import IsolationLevel
 
-from replay.audit_store import AuditStore, EventRow, SealRow, SealState, SealWriter, Snapshot
+from replay.audit_postgres_read import read_batches
+from replay.audit_store import (
+    AuditStore,
+    EventRow,
+    HeaderedEvent,
+    SealBatch,
+    SealRow,
+    SealState,
+    SealWriter,
+    Snapshot,
+)
 from replay.checkpoint import Checkpoint
 from replay.merkle import MerkleFrontier
 
@@ -63,8 +73,8 @@ class _Writer(SealWriter):
 
 
 class _Snapshot(Snapshot):
-    def __init__(self, conn: psycopg.Connection[Any], s: str) -> None:
-        self.conn, self.s = conn, s
+    def __init__(self, conn: psycopg.Connection[Any], conninfo: str, s: str) -> None:
+        self.conn, self.conninfo, self.s = conn, conninfo, s
         self._events = (f"SELECT position, uuid_send(stream_id), version, "
                         f"convert_to(topic, 'UTF8'), state FROM {s}.events")
         self._seals = (f"SELECT leaf_index, position, header_digest, payload_digest, chain "
@@ -82,10 +92,20 @@ class _Snapshot(Snapshot):
     def events(self, after: int = 0) -> Iterator[EventRow]:
         return self._stream(self._events + " WHERE position > %s ORDER BY position", (after,))
 
-    def seals(self, limit: int | None = None) -> Iterator[SealRow]:
+    def seals(self, limit: int | None = None, skip: int = 0) -> Iterator[SealRow]:
         if limit is None:
-            return self._stream(self._seals + " ORDER BY leaf_index", ())
-        return self._stream(self._seals + " WHERE leaf_index < %s ORDER BY leaf_index", (limit,))
+            return self._stream(self._seals + " ORDER BY leaf_index OFFSET %s", (skip,))
+        return self._stream(self._seals + " WHERE leaf_index < %s ORDER BY leaf_index OFFSET %s",
+                            (limit, skip))
+
+    def batches(self, size: int, skip: int = 0, after: int = 0
+                ) -> Generator[tuple[SealBatch, list[HeaderedEvent] | None], None, None]:
+        return read_batches(self.conn, self.conninfo, self.s, size, skip, after)
+
+    def count_events(self, after: int) -> int:
+        row = self.conn.execute(f"SELECT count(*) FROM {self.s}.events WHERE position > %s",
+                                (after,)).fetchone()
+        return int(row[0]) if row else 0
 
     def checkpoints(self) -> list[Checkpoint]:
         rows = self.conn.execute(
@@ -135,7 +155,7 @@ class PostgresAudit(AuditStore):
             conn.isolation_level = IsolationLevel.REPEATABLE_READ
             conn.read_only = True
             try:
-                yield _Snapshot(conn, self.s)
+                yield _Snapshot(conn, self.conninfo, self.s)
             finally:
                 conn.rollback()
 

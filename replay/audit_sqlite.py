@@ -67,11 +67,16 @@ class _Snapshot(Snapshot):
         cursor = self.conn.execute(_EVENTS + " WHERE rowid > ? ORDER BY rowid", (after,))
         return (_event(row) for row in cursor)
 
-    def seals(self, limit: int | None = None) -> Iterator[SealRow]:
+    def seals(self, limit: int | None = None, skip: int = 0) -> Iterator[SealRow]:
         if limit is None:
-            return iter(self.conn.execute(_SEALS + " ORDER BY leaf_index"))
-        return iter(self.conn.execute(_SEALS + " WHERE leaf_index < ? ORDER BY leaf_index",
-                                      (limit,)))
+            return iter(self.conn.execute(_SEALS + " ORDER BY leaf_index LIMIT -1 OFFSET ?",
+                                          (skip,)))
+        return iter(self.conn.execute(_SEALS + " WHERE leaf_index < ? ORDER BY leaf_index "
+                                      "LIMIT -1 OFFSET ?", (limit, skip)))
+
+    def count_events(self, after: int) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM events WHERE rowid > ?",
+                                     (after,)).fetchone()[0])
 
     def checkpoints(self) -> list[Checkpoint]:
         return [Checkpoint(r[0], r[1], bytes(r[2]), bytes(r[3]), r[4], r[5], bytes(r[6]))

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +29,14 @@ import duckdb
 
 from replay.audit_store import open_audit
 from replay.checkpoint import Checkpoint
-from replay.export_events import COLUMNS, postgres_events_csv, sqlite_events_csv
+from replay.export_events import (
+    COLUMNS,
+    DELIMITER,
+    QUOTE,
+    postgres_events_csv,
+    sqlite_events_csv,
+    stream_events,
+)
 
 FORMAT = "letopis-export/v1"
 _CSV_TYPES = {"position": "BIGINT", "leaf_index": "BIGINT", "stream_id": "VARCHAR",
@@ -66,8 +75,6 @@ def _latest_checkpoint(url: str, schema: str) -> Checkpoint:
 
 def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Path) -> int:
     """One pass: read the CSV, derive type and month, write the partitioned files."""
-    if source.stat().st_size == 0:
-        return 0
     columns = "{" + ", ".join(f"'{c}': '{_CSV_TYPES[c]}'" for c in COLUMNS) + "}"
     # The CSV is in position order and DuckDB keeps insertion order: no sort needed.
     row = con.execute(
@@ -75,10 +82,38 @@ def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Pat
         f"split_part(topic, ':', 2) AS event_type, recorded_at, committed_at, header_digest, "
         f"payload_digest, payload, strftime(recorded_at AT TIME ZONE 'UTC', '%Y-%m') AS month "
         f"FROM (SELECT *, {_RECORDED_AT} AS recorded_at FROM read_csv('{source}', "
-        f"header = false, columns = {columns}, quote = '\"', escape = '\"', "
-        f"max_line_size = 100000000))) TO '{target}' (FORMAT parquet, PARTITION_BY "
-        f"(event_type, month), APPEND true, FILENAME_PATTERN 'events_{{uuid}}')").fetchone()
+        f"header = false, columns = {columns}, delim = '{DELIMITER}', quote = '{QUOTE}', "
+        f"escape = '{QUOTE}', max_line_size = 100000000))) TO '{target}' (FORMAT parquet, "
+        f"PARTITION_BY (event_type, month), FILENAME_PATTERN 'events_{{uuid}}')").fetchone()
     return int(row[0]) if row else 0
+
+
+def _export_events(con: duckdb.DuckDBPyConnection, url: str, schema: str, after: int,
+                   upto: int, out: Path, scratch: Path) -> int:
+    """Stream the sealed events into Parquet files, moved under `out/events` only when all of
+    them were written (a failure half-way leaves no partial export behind)."""
+    if after >= upto:
+        return 0
+    if url.startswith(("postgresql://", "postgres://")):
+        def write(path: Path) -> int:
+            return postgres_events_csv(url, schema, after, upto, path)
+    else:
+        def write(path: Path) -> int:
+            return sqlite_events_csv(url[len("sqlite:///"):], after, upto, path)
+    staging = out / f".export-{uuid.uuid4().hex}"
+    try:
+        written, events = stream_events(
+            write, lambda source: _events_to_parquet(con, source, staging), scratch / "events")
+        if written != events:
+            raise ExportError(f"{written} events were read from the store but {events} "
+                              "reached the Parquet files")
+        for file in sorted(staging.rglob("*.parquet")):
+            target = out / "events" / file.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            file.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return events
 
 
 def _projections_to_parquet(con: duckdb.DuckDBPyConnection, url: str, schema: str,
@@ -131,16 +166,11 @@ def export_parquet(url: str, schema: str, out: Path, from_position: int = 0) -> 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="letopis-export-") as directory:
         scratch = Path(directory)
-        source = scratch / "events.csv"
-        if url.startswith(("postgresql://", "postgres://")):
-            postgres_events_csv(url, schema, from_position, checkpoint.last_position, source)
-        else:
-            sqlite_events_csv(url[len("sqlite:///"):], from_position, checkpoint.last_position,
-                              source)
         con = duckdb.connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
-            events = _events_to_parquet(con, source, out / "events")
+            events = _export_events(con, url, schema, from_position, checkpoint.last_position,
+                                    out, scratch)
             projections = _projections_to_parquet(con, url, schema, out / "projections",
                                                   scratch)
         finally:

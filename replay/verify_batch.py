@@ -1,7 +1,8 @@
 """The fast path of `letopis verify`: whole batches hashed with list comprehensions.
 
-A batch of 2**14 seal rows and as many events is checked at once: positions, header digests,
-payload digests and the chain must all equal the stored ones (list comparisons run in C).
+A batch of 2**14 seal rows and as many events is checked at once: leaf indexes, positions,
+header digests, payload digests and the chain must all equal the stored ones, each column
+compared as one byte string (`SealBatch`), so no per-row comparison runs in Python.
 Batches start at multiples of their size, so each full batch is a perfect Merkle subtree: its
 levels are hashed level by level, and a root at any tree size is folded from the completed
 batches' frontier and the batch's own subtrees. Any disagreement sends the batch to the
@@ -14,34 +15,38 @@ import hashlib
 import struct
 from collections.abc import Sequence
 
-from replay.audit_store import EventRow, SealRow
+from replay.audit_store import HeaderedEvent, SealBatch
 from replay.merkle import MerkleFrontier, node_hash
 
 BATCH_HEIGHT = 14
 BATCH = 1 << BATCH_HEIGHT
-_HEADER = struct.Struct(">Q16sQI")
 
 
-def batch_leaves(seals: Sequence[SealRow], events: Sequence[EventRow], index: int,
+def batch_leaves(seals: SealBatch, events: Sequence[HeaderedEvent] | None, index: int,
                  chain: bytes) -> tuple[list[bytes], list[bytes]] | None:
     """(leaves, chains) when every row of the batch matches its seal row; None otherwise."""
-    if len(events) != len(seals) or [e[0] for e in events] != [s[1] for s in seals] \
-            or [s[0] for s in seals] != list(range(index, index + len(seals))):
+    count = seals.count
+    if events is None or len(events) != count or not seals.digests_32 \
+            or seals.leaf_indexes != struct.pack(f">{count}q", *range(index, index + count)):
+        return None
+    headers = [e[0] for e in events]
+    if b"".join([h[:8] for h in headers]) != seals.positions:
         return None
     sha = hashlib.sha256
-    pack = _HEADER.pack
-    headers = [sha(pack(e[0], e[1], e[2], len(e[3])) + e[3]).digest() for e in events]
-    if headers != [s[2] for s in seals]:
+    header_digests = [sha(h).digest() for h in headers]
+    if b"".join(header_digests) != seals.header_digests:
         return None
-    payloads = [sha(e[4]).digest() for e in events]
-    if payloads != [s[3] for s in seals]:
+    payload_digests = [sha(e[1]).digest() for e in events]
+    if b"".join(payload_digests) != seals.payload_digests:
         return None
-    leaves = [sha(b"\x00" + h + p).digest() for h, p in zip(headers, payloads, strict=True)]
-    chains = []
+    leaves = [sha(b"\x00" + h + p).digest()
+              for h, p in zip(header_digests, payload_digests, strict=True)]
+    chains: list[bytes] = []
+    append = chains.append
     for leaf in leaves:
         chain = sha(chain + leaf).digest()
-        chains.append(chain)
-    if chains != [s[4] for s in seals]:
+        append(chain)
+    if b"".join(chains) != seals.chains:
         return None
     return leaves, chains
 
@@ -52,8 +57,8 @@ def levels_of(leaves: list[bytes]) -> list[list[bytes]]:
     levels = [leaves]
     while len(levels[-1]) > 1:
         level = levels[-1]
-        levels.append([sha(b"\x01" + level[i] + level[i + 1]).digest()
-                       for i in range(0, len(level) - 1, 2)])
+        levels.append([sha(b"\x01" + left + right).digest()
+                       for left, right in zip(level[::2], level[1::2], strict=False)])
     return levels
 
 

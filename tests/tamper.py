@@ -164,6 +164,18 @@ class Tamper:
             ]
         self.sql(*statements)
 
+    def shift_digest_byte(self, position: int) -> None:
+        """Move the last byte of the header digest sealed at `position` to the front of the next
+        seal row's: every byte is still there, in order, but two digests are 31 and 33 bytes."""
+        (row,) = self.sql((f"SELECT leaf_index, header_digest FROM {self.seals} "
+                           "WHERE position = ?", (position,)))
+        leaf_index, header = row[0], bytes(row[1])
+        (following,) = self.sql((f"SELECT header_digest FROM {self.seals} WHERE leaf_index = ?",
+                                 (leaf_index + 1,)))
+        update = f"UPDATE {self.seals} SET header_digest = ? WHERE leaf_index = ?"
+        self.sql((update, (header[:-1], leaf_index)),
+                 (update, (header[-1:] + bytes(following[0]), leaf_index + 1)))
+
     def forge_seals(self, position: int) -> None:
         """Change the event at `position` and rewrite its seal row and every later chain."""
         self.flip_byte(position, 0)

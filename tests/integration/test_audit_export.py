@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from uuid import uuid4
 
 import duckdb
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from letopis.cli import run
 from letopis.cli_audit import EXIT_USAGE
+from letopis.store import open_store
 from tests.integration.test_replay_audit import build_audit_example
 from tests.tamper import seal_store, write_history
 
@@ -97,3 +100,50 @@ def test_ledger_events_are_partitioned_by_type_and_recorded_month(
     assert organisations >= 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert "organisation_registry" in manifest["projections"]
+
+
+def test_payloads_with_line_breaks_quotes_and_escapes_come_back_byte_for_byte(
+        env: tuple[str, str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    # The export's CSV separates with 0x1F and quotes with 0x1E (never raw in JSON text, only
+    # escaped); line breaks between tokens make a field quoted; commas and quotes do not.
+    url, schema, tmp_path = env
+    recorder = open_store(url, schema)
+    states = ['{"a": "x,y", "b": "\\u001f\\u001e"}', '{\n  "c": "\\"q\\""\n}',
+              '{"d":\r\n 1, "e": "\\r\\n"}', '[1,\t2, ",\\""]']
+    try:
+        recorder.insert_events([StoredEvent(originator_id=uuid4(), originator_version=1,
+                                            topic="test:Odd", state=state.encode())
+                                for state in states])
+    finally:
+        recorder.close()
+    seal_store(url, schema, every=100)
+    out = tmp_path / "export"
+    assert run(["export", "--out", str(out), "--from-position", "8"]) == 0
+    capsys.readouterr()
+    rows = duckdb.sql(f"SELECT payload, payload_digest FROM {EVENTS.format(out)} "
+                      "ORDER BY position").fetchall()
+    assert [payload for payload, _ in rows] == states
+    assert all(hashlib.sha256(p.encode()).hexdigest() == digest for p, digest in rows)
+
+
+def test_a_failed_read_of_the_store_leaves_no_partial_export(
+        env: tuple[str, str, Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import replay.export as export_module
+
+    url, schema, tmp_path = env
+    seal_store(url, schema, every=100)
+    real = (export_module.postgres_events_csv if url.startswith("postgres")
+            else export_module.sqlite_events_csv)
+
+    def broken(*args: object) -> int:
+        real(*args)  # the whole CSV went through the pipe, and then the store failed
+        raise ConnectionError("the server closed the connection")
+
+    name = "postgres_events_csv" if url.startswith("postgres") else "sqlite_events_csv"
+    monkeypatch.setattr(export_module, name, broken)
+    out = tmp_path / "export"
+    with pytest.raises(ConnectionError):
+        export_module.export_parquet(url, schema, out)
+    assert list(out.rglob("*.parquet")) == []
+    assert [p.name for p in out.iterdir()] == []
