@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
-from projections.base import Event, Projection, Row, keys_of
+from projections.base import Event, Fold, Projection, Row, keys_of
 from projections.storage import Changes, GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
@@ -60,9 +60,11 @@ class _KeyProbe:
     def __init__(self, cache: PageRows) -> None:
         self.cache = cache
         self.asked: set[tuple[str, str]] = set()
+        self.reads = 0  # every read: a key computed without any is final for the whole page
         self.misses = 0  # reads of rows not loaded yet: the key computed from them may change
 
     def get(self, table: str, key: str) -> Row | None:
+        self.reads += 1
         if (table, key) in self.cache.loaded:
             return self.cache.loaded[(table, key)]
         self.asked.add((table, key))
@@ -146,30 +148,12 @@ class Engine:
     def _fold_page(self, projection: Projection, generation: int,
                    events: list[tuple[int, Event]]) -> PageRows:
         rows = PageRows(self.store, projection.name, generation)
-        # Prefetch in rounds: keys that depend on other rows become known once those are loaded.
-        # Only key functions that asked for a row not yet loaded are evaluated again.
-        pending = [(event, fold) for _, event in events for fold in projection.folds]
-        for _ in range(3):
-            probe = _KeyProbe(rows)
-            wanted: set[tuple[str, str]] = set()
-            unresolved = []
-            for event, fold in pending:
-                misses_before = probe.misses
-                try:
-                    keys = keys_of(fold.key(event, probe))
-                except Exception:  # noqa: S112 - the real pass reports errors
-                    continue
-                wanted.update((fold.table, k) for k in keys)
-                if probe.misses > misses_before:
-                    unresolved.append((event, fold))
-            rows.prefetch(wanted | probe.asked)
-            pending = unresolved
-            if not pending:
-                break
-        for position, event in events:
+        plans = self._plan_page(projection, rows, events)
+        for (position, event), plan in zip(events, plans, strict=True):
             try:
-                for fold in projection.folds:
-                    for key in keys_of(fold.key(event, rows)):
+                for fold, planned in plan:
+                    keys = planned if planned is not None else keys_of(fold.key(event, rows))
+                    for key in keys:
                         rows.put(fold.table, key, fold.apply(rows.get(fold.table, key), event),
                                  position)
             except GenerationRetired:
@@ -181,6 +165,60 @@ class Engine:
                           error)
                 raise ProjectionFailed(projection.name, position, error) from error
         return rows
+
+    @staticmethod
+    def _plan_page(projection: Projection, rows: PageRows, events: list[tuple[int, Event]]
+                   ) -> list[list[tuple[Fold, tuple[str, ...] | None]]]:
+        """Prefetch the page's rows and plan, per event, the folds that touch it.
+
+        A key function that read no row is a function of the event alone: its keys are final
+        (folds without keys drop out of the plan). One that read rows is evaluated again in the
+        real pass, against the rows as they stand at its event. Prefetch runs in rounds: keys
+        that depend on other rows become known once those are loaded; only key functions that
+        asked for a row not yet loaded are evaluated again.
+        """
+        plans: list[list[tuple[Fold, tuple[str, ...] | None]]] = []
+        pending: list[tuple[Event, Fold]] = []
+        probe = _KeyProbe(rows)
+        wanted: set[tuple[str, str]] = set()
+        for _, event in events:
+            plan: list[tuple[Fold, tuple[str, ...] | None]] = []
+            for fold in projection.folds:
+                reads, misses = probe.reads, probe.misses
+                try:
+                    keys = keys_of(fold.key(event, probe))
+                except Exception:  # the real pass evaluates it again and reports the error
+                    plan.append((fold, None))
+                    continue
+                for key in keys:
+                    wanted.add((fold.table, key))
+                if probe.reads == reads:
+                    if keys:
+                        plan.append((fold, keys))
+                    continue
+                plan.append((fold, None))
+                if probe.misses > misses:
+                    pending.append((event, fold))
+            plans.append(plan)
+        rows.prefetch(wanted | probe.asked)
+        for _ in range(2):
+            if not pending:
+                break
+            probe = _KeyProbe(rows)
+            wanted = set()
+            unresolved = []
+            for event, fold in pending:
+                misses = probe.misses
+                try:
+                    keys = keys_of(fold.key(event, probe))
+                except Exception:  # noqa: S112 - the real pass reports errors
+                    continue
+                wanted.update((fold.table, k) for k in keys)
+                if probe.misses > misses:
+                    unresolved.append((event, fold))
+            rows.prefetch(wanted | probe.asked)
+            pending = unresolved
+        return plans
 
     def active_generation(self, projection: Projection) -> int:
         state = self.store.state(projection.name)
