@@ -19,7 +19,8 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.base import Event, Fold, Projection, Row, keys_of
-from projections.storage import Changes, GenerationRetired, ProjectionStore
+from projections.paging import KeyProbe, PageRows, PageWrites
+from projections.storage import GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
 
@@ -54,54 +55,6 @@ class ProjectionFailed(Exception):
         self.position = position
 
 
-class _KeyProbe:
-    """Rows for the prefetch pass: answers from what is loaded, remembers what was asked."""
-
-    def __init__(self, cache: PageRows) -> None:
-        self.cache = cache
-        self.asked: set[tuple[str, str]] = set()
-        self.reads = 0  # every read: a key computed without any is final for the whole page
-        self.misses = 0  # reads of rows not loaded yet: the key computed from them may change
-
-    def get(self, table: str, key: str) -> Row | None:
-        self.reads += 1
-        if (table, key) in self.cache.loaded:
-            return self.cache.loaded[(table, key)]
-        self.asked.add((table, key))
-        self.misses += 1
-        return None
-
-
-class PageRows:
-    """The projection's rows during one page: loaded in batches, changed in memory."""
-
-    def __init__(self, store: ProjectionStore, name: str, generation: int) -> None:
-        self.store = store
-        self.name = name
-        self.generation = generation
-        self.loaded: dict[tuple[str, str], Row | None] = {}
-        self.changes: Changes = {}
-
-    def prefetch(self, wanted: set[tuple[str, str]]) -> None:
-        by_table: dict[str, list[str]] = {}
-        for table, key in wanted:
-            if (table, key) not in self.loaded:
-                by_table.setdefault(table, []).append(key)
-        for table, keys in by_table.items():
-            found = self.store.load(self.name, self.generation, table, keys)
-            for key in keys:
-                self.loaded[(table, key)] = found.get(key)
-
-    def get(self, table: str, key: str) -> Row | None:
-        if (table, key) not in self.loaded:
-            self.prefetch({(table, key)})
-        return self.loaded[(table, key)]
-
-    def put(self, table: str, key: str, row: Row | None, position: int) -> None:
-        self.loaded[(table, key)] = row
-        self.changes.setdefault(table, {})[key] = (row, position)
-
-
 @dataclass
 class Engine:
     """Runs projections over the ledger's recorder into a projection store."""
@@ -126,28 +79,35 @@ class Engine:
         if state is None and live:
             return 0  # swapped out by a rebuild just now: the next catch-up follows the new one
         assert state is not None
-        position, processed, pages = state.position, 0, 0
-        while max_pages is None or pages < max_pages:
-            notifications = self._page(position, stop)
-            if not notifications:
-                break
-            events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
-                      if projection.reads(n.topic)]
-            try:
-                rows = self._fold_page(projection, generation, events)
+        position, pages = state.position, 0
+        writes = PageWrites(self.store)
+        carried: dict[tuple[str, str], Row | None] = {}
+        try:
+            while max_pages is None or pages < max_pages:
+                notifications = self._page(position, stop)
+                if not notifications:
+                    break
+                events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
+                          if projection.reads(n.topic)]
+                rows = self._fold_page(projection, generation, events, carried, writes)
                 position = notifications[-1].id
-                self.store.write_page(projection.name, generation, rows.changes, position)
-            except GenerationRetired:
-                if not live:
-                    raise
-                break  # a rebuild swapped in a new generation: the next catch-up follows it
-            processed += len(notifications)  # positions passed, folded or not
-            pages += 1
-        return processed
+                writes.submit(projection.name, generation, rows.changes, position,
+                              len(notifications))  # positions passed, folded or not
+                carried = rows.carried()
+                pages += 1
+            writes.settle()
+        except GenerationRetired:
+            if not live:
+                raise
+            # a rebuild swapped in a new generation: the next catch-up follows it
+        finally:
+            writes.close()
+        return writes.written
 
     def _fold_page(self, projection: Projection, generation: int,
-                   events: list[tuple[int, Event]]) -> PageRows:
-        rows = PageRows(self.store, projection.name, generation)
+                   events: list[tuple[int, Event]], carried: dict[tuple[str, str], Row | None],
+                   writes: PageWrites) -> PageRows:
+        rows = PageRows(self.store, projection.name, generation, carried)
         plans = self._plan_page(projection, rows, events)
         for (position, event), plan in zip(events, plans, strict=True):
             try:
@@ -159,6 +119,7 @@ class Engine:
             except GenerationRetired:
                 raise  # not the fold's fault: the catch-up moves to the new generation
             except Exception as error:
+                writes.settle()  # the previous page commits first: the failure is recorded after it
                 self.store.mark_failed(projection.name, generation, position,
                                        f"{type(error).__name__}: {error}")
                 log.error("projection %s failed at position %s: %s", projection.name, position,
@@ -179,7 +140,7 @@ class Engine:
         """
         plans: list[list[tuple[Fold, tuple[str, ...] | None]]] = []
         pending: list[tuple[Event, Fold]] = []
-        probe = _KeyProbe(rows)
+        probe = KeyProbe(rows)
         wanted: set[tuple[str, str]] = set()
         for _, event in events:
             plan: list[tuple[Fold, tuple[str, ...] | None]] = []
@@ -204,7 +165,7 @@ class Engine:
         for _ in range(2):
             if not pending:
                 break
-            probe = _KeyProbe(rows)
+            probe = KeyProbe(rows)
             wanted = set()
             unresolved = []
             for event, fold in pending:

@@ -1,0 +1,108 @@
+"""One page of a catch-up: its rows in memory (PageRows), the prefetch probe, and the ordered
+writer of pages (PageWrites)."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from projections.base import Row
+from projections.storage import Changes, ProjectionStore
+
+CARRY_LIMIT = 200_000  # rows kept in memory from one page to the next
+
+
+class KeyProbe:
+    """Rows for the prefetch pass: answers from what is loaded, remembers what was asked."""
+
+    def __init__(self, cache: PageRows) -> None:
+        self.cache = cache
+        self.asked: set[tuple[str, str]] = set()
+        self.reads = 0  # every read: a key computed without any is final for the whole page
+        self.misses = 0  # reads of rows not loaded yet: the key computed from them may change
+
+    def get(self, table: str, key: str) -> Row | None:
+        self.reads += 1
+        if (table, key) in self.cache.loaded:
+            return self.cache.loaded[(table, key)]
+        self.asked.add((table, key))
+        self.misses += 1
+        return None
+
+
+class PageRows:
+    """The projection's rows during one page: loaded in batches, changed in memory."""
+
+    def __init__(self, store: ProjectionStore, name: str, generation: int,
+                 carried: dict[tuple[str, str], Row | None] | None = None) -> None:
+        self.store = store
+        self.name = name
+        self.generation = generation
+        # Rows the previous page of the same catch-up loaded or wrote: its write may still be
+        # committing, so rows it changed must come from here, never from the store.
+        self.loaded: dict[tuple[str, str], Row | None] = carried if carried is not None else {}
+        self.changes: Changes = {}
+
+    def prefetch(self, wanted: set[tuple[str, str]]) -> None:
+        by_table: dict[str, list[str]] = {}
+        for table, key in wanted:
+            if (table, key) not in self.loaded:
+                by_table.setdefault(table, []).append(key)
+        for table, keys in by_table.items():
+            found = self.store.load(self.name, self.generation, table, keys)
+            for key in keys:
+                self.loaded[(table, key)] = found.get(key)
+
+    def get(self, table: str, key: str) -> Row | None:
+        if (table, key) not in self.loaded:
+            self.prefetch({(table, key)})
+        return self.loaded[(table, key)]
+
+    def put(self, table: str, key: str, row: Row | None, position: int) -> None:
+        self.loaded[(table, key)] = row
+        self.changes.setdefault(table, {})[key] = (row, position)
+
+    def carried(self) -> dict[tuple[str, str], Row | None]:
+        """What the next page starts from: every row seen, or, past CARRY_LIMIT, only the rows
+        this page changed (those the next page must not read from the store)."""
+        if len(self.loaded) <= CARRY_LIMIT:
+            return self.loaded
+        return {(table, key): row for table, rows in self.changes.items()
+                for key, (row, _) in rows.items()}
+
+
+class PageWrites:
+    """Writes a catch-up's pages in order. With a store that allows it (`concurrent_writes`),
+    a page commits in a background thread while the next one is read and folded: at most one
+    page is in flight, and its rows are carried to the next page (PageRows), so nothing reads a
+    row whose write is not committed yet. Each page is still one transaction."""
+
+    def __init__(self, store: ProjectionStore) -> None:
+        self.store = store
+        self.pool = (ThreadPoolExecutor(1, thread_name_prefix="projection-writer")
+                     if store.concurrent_writes else None)
+        self.pending: Future[None] | None = None
+        self.in_flight = 0
+        self.written = 0  # positions passed by committed pages
+
+    def submit(self, name: str, generation: int, changes: Changes, position: int,
+               passed: int) -> None:
+        self.settle()
+        if self.pool is None:
+            self.store.write_page(name, generation, changes, position)
+            self.written += passed
+            return
+        # `self.store.write_page` is looked up now: a replaced method (tests) is the one used.
+        self.pending = self.pool.submit(self.store.write_page, name, generation, changes,
+                                        position)
+        self.in_flight = passed
+
+    def settle(self) -> None:
+        """Wait for the page in flight; its error (GenerationRetired, a crash) is raised here."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+            self.written += self.in_flight
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
