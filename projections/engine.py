@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.base import Event, Fold, Projection, Row, keys_of
-from projections.paging import KeyProbe, PageRows, PageWrites
+from projections.paging import KeyProbe, PageReader, PageRows, PageWrites
 from projections.storage import GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
@@ -64,6 +64,7 @@ class Engine:
     store: ProjectionStore
     page_size: int = 1000
     wait_for_events: Callable[[float], None] = time.sleep
+    read_ahead: bool = False  # select the next page while folding one (a thread-safe recorder)
 
     def _page(self, after: int, stop: int | None = None) -> Sequence[Notification]:
         return self.recorder.select_notifications(after, self.page_size, stop=stop,
@@ -80,11 +81,12 @@ class Engine:
             return 0  # swapped out by a rebuild just now: the next catch-up follows the new one
         assert state is not None
         position, pages = state.position, 0
+        reader = PageReader(lambda after: self._page(after, stop), ahead=self.read_ahead)
         writes = PageWrites(self.store)
         carried: dict[tuple[str, str], Row | None] = {}
         try:
             while max_pages is None or pages < max_pages:
-                notifications = self._page(position, stop)
+                notifications = reader.page(position)
                 if not notifications:
                     break
                 events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
@@ -101,6 +103,7 @@ class Engine:
                 raise
             # a rebuild swapped in a new generation: the next catch-up follows it
         finally:
+            reader.close()
             writes.close()
         return writes.written
 

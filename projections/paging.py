@@ -1,9 +1,12 @@
-"""One page of a catch-up: its rows in memory (PageRows), the prefetch probe, and the ordered
-writer of pages (PageWrites)."""
+"""One page of a catch-up: the reader of pages (PageReader), its rows in memory (PageRows), the
+prefetch probe, and the ordered writer of pages (PageWrites)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+
+from eventsourcing.persistence import Notification
 
 from projections.base import Row
 from projections.storage import Changes, ProjectionStore
@@ -106,3 +109,27 @@ class PageWrites:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+
+
+class PageReader:
+    """Reads pages of the stream; with `ahead`, the next page is selected in a background thread
+    while this one is folded (reading events never depends on the projection's rows)."""
+
+    def __init__(self, read: Callable[[int], Sequence[Notification]], *, ahead: bool) -> None:
+        self.read = read
+        self.pool = (ThreadPoolExecutor(1, thread_name_prefix="projection-reader")
+                     if ahead else None)
+        self.next: tuple[int, Future[Sequence[Notification]]] | None = None
+
+    def page(self, after: int) -> Sequence[Notification]:
+        """The page after position `after`; starts reading the one after it."""
+        ahead, self.next = self.next, None
+        page = ahead[1].result() if ahead is not None and ahead[0] == after else self.read(after)
+        if self.pool is not None and page:
+            last = page[-1].id
+            self.next = (last, self.pool.submit(self.read, last))
+        return page
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
