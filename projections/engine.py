@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.base import Event, Fold, Projection, Row, keys_of
-from projections.paging import KeyProbe, PageReader, PageRows, PageWrites
+from projections.paging import KeyProbe, PageReader, PageRows, PageWrites, relaxed_gc
 from projections.storage import GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
@@ -80,7 +80,13 @@ class Engine:
         if state is None and live:
             return 0  # swapped out by a rebuild just now: the next catch-up follows the new one
         assert state is not None
-        position, pages = state.position, 0
+        with relaxed_gc():
+            return self._catch_up_pages(projection, generation, state.position, live=live,
+                                        max_pages=max_pages, stop=stop)
+
+    def _catch_up_pages(self, projection: Projection, generation: int, position: int, *,
+                        live: bool, max_pages: int | None, stop: int | None) -> int:
+        pages = 0
         reader = PageReader(lambda after: self._page(after, stop), ahead=self.read_ahead)
         writes = PageWrites(self.store)
         carried: dict[tuple[str, str], Row | None] = {}
