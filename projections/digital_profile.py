@@ -5,7 +5,8 @@ read them):
 
 - `placements` (learner id): helper; the current general placement and the spans of study.
 - `gradebooks` (gradebook id): helper; whose gradebook it is: learner, subject, academic year.
-- `marks` ("{gradebook id}|{mark id}"): helper; each mark's kind, period and current value.
+- `marks` ("{gradebook id}|{mark id}"): helper; each averaged (not current) mark's kind, period
+  and current value.
 - `profiles` (learner id): status, current placement, history of study, the learner's subjects.
 - `subject_marks` (gradebook id): a learner's marks in one subject for one year, corrections
   applied: current marks with their sum and count, period, annual, exam and final marks.
@@ -112,7 +113,7 @@ DIGITAL_PROFILE = Projection(
     folds=(PLACEMENTS_FOLD, GRADEBOOKS_FOLD, MARKS_FOLD,
            Fold(PROFILES, _profile_key, _apply_profile),
            SUBJECT_MARKS_FOLD, CLASS_AVERAGES_FOLD, SCHOOL_AVERAGES_FOLD),
-    version=2,  # 2: olympiad achievements
+    version=3,  # 2: olympiad achievements; 3: `marks` holds only averaged marks
     description="learner's digital profile: study history, marks, class and school averages, "
                 "olympiad achievements",
     topics=("domain.learner:Learner.", "domain.gradebook:Gradebook.", OLYMPIAD_TOPIC),

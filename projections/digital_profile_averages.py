@@ -91,14 +91,16 @@ def _holding(table: str, key_of: KeyOf, rows: Rows, gradebook_id: str,
 
 def _key_function(table: str, key_of: KeyOf) -> Callable[[Event, Rows], str | None]:
     def key(event: Event, rows: Rows) -> str | None:
-        gradebook_id = str(event.originator_id)
         if isinstance(event, MarkCorrected):
-            return _holding(table, key_of, rows, gradebook_id, str(event.corrects_mark_id))
+            return _holding(table, key_of, rows, str(event.originator_id),
+                            str(event.corrects_mark_id))
         if not isinstance(event, MarkRecorded):
             return None
         period = period_key(event.kind, event.period)
-        gradebook = rows.get(GRADEBOOKS, gradebook_id)
-        if period is None or gradebook is None:
+        if period is None:  # a current mark: decided without reading a row (the usual case)
+            return None
+        gradebook = rows.get(GRADEBOOKS, str(event.originator_id))
+        if gradebook is None:
             return None
         placements = rows.get(PLACEMENTS, gradebook["learner_id"])
         where = (None if placements is None

@@ -1,9 +1,11 @@
 """Marks for the digital profile: the `gradebooks` and `marks` helper tables, and `subject_marks`.
 
 Gradebook events after `Opened` carry only the gradebook's stream id, so `gradebooks` remembers
-whose gradebook it is (learner, subject, academic year), and `marks` what every mark is (kind,
-period, current value), so a correction knows what it corrects. A mark is named by its gradebook
-and its id (`mark_key`): the domain keeps mark ids unique within a gradebook only.
+whose gradebook it is (learner, subject, academic year), and `marks` what every averaged mark is
+(kind, period, current value), so a correction knows what it corrects. Current (per-lesson) marks,
+most of the volume, are averaged nowhere and have no `marks` row (since version 3). A mark is
+named by its gradebook and its id (`mark_key`): the domain keeps mark ids unique within a
+gradebook only.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def _apply_gradebook(_row: Row | None, event: Any) -> Row | None:
 
 def _mark_key(event: Event, rows: Rows) -> str | None:
     if isinstance(event, MarkRecorded):
+        if event.kind is MarkKind.CURRENT:
+            return None  # never averaged: nothing needs to look it up (most marks are current)
         return mark_key(str(event.originator_id), str(event.mark_id))
     if isinstance(event, MarkCorrected):
         key = mark_key(str(event.originator_id), str(event.corrects_mark_id))

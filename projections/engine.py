@@ -18,8 +18,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
-from projections.base import Event, Projection, Row, keys_of
-from projections.storage import Changes, GenerationRetired, ProjectionStore
+from projections.base import Event, Fold, Projection, Row, keys_of
+from projections.paging import KeyProbe, PageReader, PageRows, PageWrites, relaxed_gc
+from projections.storage import GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
 
@@ -54,52 +55,6 @@ class ProjectionFailed(Exception):
         self.position = position
 
 
-class _KeyProbe:
-    """Rows for the prefetch pass: answers from what is loaded, remembers what was asked."""
-
-    def __init__(self, cache: PageRows) -> None:
-        self.cache = cache
-        self.asked: set[tuple[str, str]] = set()
-        self.misses = 0  # reads of rows not loaded yet: the key computed from them may change
-
-    def get(self, table: str, key: str) -> Row | None:
-        if (table, key) in self.cache.loaded:
-            return self.cache.loaded[(table, key)]
-        self.asked.add((table, key))
-        self.misses += 1
-        return None
-
-
-class PageRows:
-    """The projection's rows during one page: loaded in batches, changed in memory."""
-
-    def __init__(self, store: ProjectionStore, name: str, generation: int) -> None:
-        self.store = store
-        self.name = name
-        self.generation = generation
-        self.loaded: dict[tuple[str, str], Row | None] = {}
-        self.changes: Changes = {}
-
-    def prefetch(self, wanted: set[tuple[str, str]]) -> None:
-        by_table: dict[str, list[str]] = {}
-        for table, key in wanted:
-            if (table, key) not in self.loaded:
-                by_table.setdefault(table, []).append(key)
-        for table, keys in by_table.items():
-            found = self.store.load(self.name, self.generation, table, keys)
-            for key in keys:
-                self.loaded[(table, key)] = found.get(key)
-
-    def get(self, table: str, key: str) -> Row | None:
-        if (table, key) not in self.loaded:
-            self.prefetch({(table, key)})
-        return self.loaded[(table, key)]
-
-    def put(self, table: str, key: str, row: Row | None, position: int) -> None:
-        self.loaded[(table, key)] = row
-        self.changes.setdefault(table, {})[key] = (row, position)
-
-
 @dataclass
 class Engine:
     """Runs projections over the ledger's recorder into a projection store."""
@@ -109,6 +64,7 @@ class Engine:
     store: ProjectionStore
     page_size: int = 1000
     wait_for_events: Callable[[float], None] = time.sleep
+    read_ahead: bool = False  # select the next page while folding one (a thread-safe recorder)
 
     def _page(self, after: int, stop: int | None = None) -> Sequence[Notification]:
         return self.recorder.select_notifications(after, self.page_size, stop=stop,
@@ -124,63 +80,115 @@ class Engine:
         if state is None and live:
             return 0  # swapped out by a rebuild just now: the next catch-up follows the new one
         assert state is not None
-        position, processed, pages = state.position, 0, 0
-        while max_pages is None or pages < max_pages:
-            notifications = self._page(position, stop)
-            if not notifications:
-                break
-            events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
-                      if projection.reads(n.topic)]
-            try:
-                rows = self._fold_page(projection, generation, events)
+        with relaxed_gc():
+            return self._catch_up_pages(projection, generation, state.position, live=live,
+                                        max_pages=max_pages, stop=stop)
+
+    def _catch_up_pages(self, projection: Projection, generation: int, position: int, *,
+                        live: bool, max_pages: int | None, stop: int | None) -> int:
+        pages = 0
+        reader = PageReader(lambda after: self._page(after, stop), ahead=self.read_ahead)
+        writes = PageWrites(self.store)
+        carried: dict[tuple[str, str], Row | None] = {}
+        try:
+            while max_pages is None or pages < max_pages:
+                notifications = reader.page(position)
+                if not notifications:
+                    break
+                events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
+                          if projection.reads(n.topic)]
+                rows = self._fold_page(projection, generation, events, carried, writes)
                 position = notifications[-1].id
-                self.store.write_page(projection.name, generation, rows.changes, position)
-            except GenerationRetired:
-                if not live:
-                    raise
-                break  # a rebuild swapped in a new generation: the next catch-up follows it
-            processed += len(notifications)  # positions passed, folded or not
-            pages += 1
-        return processed
+                writes.submit(projection.name, generation, rows.changes, position,
+                              len(notifications))  # positions passed, folded or not
+                carried = rows.carried()
+                pages += 1
+            writes.settle()
+        except GenerationRetired:
+            if not live:
+                raise
+            # a rebuild swapped in a new generation: the next catch-up follows it
+        finally:
+            reader.close()
+            writes.close()
+        return writes.written
 
     def _fold_page(self, projection: Projection, generation: int,
-                   events: list[tuple[int, Event]]) -> PageRows:
-        rows = PageRows(self.store, projection.name, generation)
-        # Prefetch in rounds: keys that depend on other rows become known once those are loaded.
-        # Only key functions that asked for a row not yet loaded are evaluated again.
-        pending = [(event, fold) for _, event in events for fold in projection.folds]
-        for _ in range(3):
-            probe = _KeyProbe(rows)
-            wanted: set[tuple[str, str]] = set()
-            unresolved = []
-            for event, fold in pending:
-                misses_before = probe.misses
-                try:
-                    keys = keys_of(fold.key(event, probe))
-                except Exception:  # noqa: S112 - the real pass reports errors
-                    continue
-                wanted.update((fold.table, k) for k in keys)
-                if probe.misses > misses_before:
-                    unresolved.append((event, fold))
-            rows.prefetch(wanted | probe.asked)
-            pending = unresolved
-            if not pending:
-                break
-        for position, event in events:
+                   events: list[tuple[int, Event]], carried: dict[tuple[str, str], Row | None],
+                   writes: PageWrites) -> PageRows:
+        rows = PageRows(self.store, projection.name, generation, carried)
+        plans = self._plan_page(projection, rows, events)
+        for (position, event), plan in zip(events, plans, strict=True):
             try:
-                for fold in projection.folds:
-                    for key in keys_of(fold.key(event, rows)):
+                for fold, planned in plan:
+                    keys = planned if planned is not None else keys_of(fold.key(event, rows))
+                    for key in keys:
                         rows.put(fold.table, key, fold.apply(rows.get(fold.table, key), event),
                                  position)
             except GenerationRetired:
                 raise  # not the fold's fault: the catch-up moves to the new generation
             except Exception as error:
+                writes.settle()  # the previous page commits first: the failure is recorded after it
                 self.store.mark_failed(projection.name, generation, position,
                                        f"{type(error).__name__}: {error}")
                 log.error("projection %s failed at position %s: %s", projection.name, position,
                           error)
                 raise ProjectionFailed(projection.name, position, error) from error
         return rows
+
+    @staticmethod
+    def _plan_page(projection: Projection, rows: PageRows, events: list[tuple[int, Event]]
+                   ) -> list[list[tuple[Fold, tuple[str, ...] | None]]]:
+        """Prefetch the page's rows and plan, per event, the folds that touch it.
+
+        A key function that read no row is a function of the event alone: its keys are final
+        (folds without keys drop out of the plan). One that read rows is evaluated again in the
+        real pass, against the rows as they stand at its event. Prefetch runs in rounds: keys
+        that depend on other rows become known once those are loaded; only key functions that
+        asked for a row not yet loaded are evaluated again.
+        """
+        plans: list[list[tuple[Fold, tuple[str, ...] | None]]] = []
+        pending: list[tuple[Event, Fold]] = []
+        probe = KeyProbe(rows)
+        wanted: set[tuple[str, str]] = set()
+        for _, event in events:
+            plan: list[tuple[Fold, tuple[str, ...] | None]] = []
+            for fold in projection.folds:
+                reads, misses = probe.reads, probe.misses
+                try:
+                    keys = keys_of(fold.key(event, probe))
+                except Exception:  # the real pass evaluates it again and reports the error
+                    plan.append((fold, None))
+                    continue
+                for key in keys:
+                    wanted.add((fold.table, key))
+                if probe.reads == reads:
+                    if keys:
+                        plan.append((fold, keys))
+                    continue
+                plan.append((fold, None))
+                if probe.misses > misses:
+                    pending.append((event, fold))
+            plans.append(plan)
+        rows.prefetch(wanted | probe.asked)
+        for _ in range(2):
+            if not pending:
+                break
+            probe = KeyProbe(rows)
+            wanted = set()
+            unresolved = []
+            for event, fold in pending:
+                misses = probe.misses
+                try:
+                    keys = keys_of(fold.key(event, probe))
+                except Exception:  # noqa: S112 - the real pass reports errors
+                    continue
+                wanted.update((fold.table, k) for k in keys)
+                if probe.misses > misses:
+                    unresolved.append((event, fold))
+            rows.prefetch(wanted | probe.asked)
+            pending = unresolved
+        return plans
 
     def active_generation(self, projection: Projection) -> int:
         state = self.store.state(projection.name)

@@ -97,9 +97,17 @@ def transfer_year(transfer: Any, event: Any) -> int:
     return month.year
 
 
+_MONTH_NAMES: dict[date, str] = {}  # strftime is slow and a region has few distinct dates
+
+
 def month_name(month: date) -> str:
     """A month as readers name it: "2026-09"."""
-    return f"{month:%Y-%m}"
+    name = _MONTH_NAMES.get(month)
+    if name is None:
+        if len(_MONTH_NAMES) >= 10_000:
+            _MONTH_NAMES.clear()
+        name = _MONTH_NAMES[month] = f"{month:%Y-%m}"
+    return name
 
 
 def escape(part: str) -> str:

@@ -48,7 +48,7 @@ def build_engine(ledger: Ledger, database_url: str, schema: str, *,
         waiter = PostgresWaiter(database_url)
         wait = waiter
     engine = Engine(ledger.recorder, ledger.mapper, store, page_size=page_size,
-                    wait_for_events=wait)
+                    wait_for_events=wait, read_ahead=waiter is not None)
 
     def close() -> None:
         store.close()

@@ -65,6 +65,10 @@ class Related:
 class ProjectionStore(ABC):
     """The storage operations the engine needs; one implementation per database."""
 
+    # True if `write_page` may run in another thread while the engine loads rows (it then has a
+    # connection of its own): the engine commits a page while it folds the next one.
+    concurrent_writes: bool = False
+
     @abstractmethod
     def ensure(self, projection: Projection, generation: int, *, active: bool) -> None: ...
 

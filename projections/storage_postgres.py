@@ -30,12 +30,18 @@ from projections.storage import (
 class PostgresProjectionStore(ProjectionStore):
     """`readers` > 0 gives the reads (read, page, states, the change log) a pool of their own
     connections, for a server whose requests read concurrently; the engine's writes keep the
-    one connection `conn`."""
+    one connection `conn` (and a second one of their own for pages committed in the
+    background, projections/paging.py)."""
+
+    concurrent_writes = True
 
     def __init__(self, conninfo: str, store_schema: str, readers: int = 0) -> None:
         self.schema = f"{store_schema}_proj"
         self.conninfo = conninfo  # the change feed LISTENs on a connection of its own
         self.conn = psycopg.connect(conninfo, autocommit=True)
+        # Pages are written on a connection of their own, so the engine can load the next
+        # page's rows while one commits (projections/paging.py).
+        self._write_conn: psycopg.Connection[Any] | None = None
         self._q = f'"{self.schema}"'
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         if readers > 0:
@@ -98,11 +104,17 @@ class PostgresProjectionStore(ProjectionStore):
             raise GenerationRetired(name, generation) from error
         return {r[0]: r[1] for r in rows}
 
+    def _writer(self) -> psycopg.Connection[Any]:
+        if self._write_conn is None:
+            self._write_conn = psycopg.connect(self.conninfo, autocommit=True)
+        return self._write_conn
+
     def write_page(self, name: str, generation: int, changes: Changes, position: int) -> None:
-        with self.conn.transaction():
+        conn = self._writer()
+        with conn.transaction():
             # The state row first: its row lock orders this page against a concurrent swap,
             # and whether the generation is active decides whether the page is logged.
-            state = self.conn.execute(
+            state = conn.execute(
                 f"UPDATE {self._q}.projection_state SET position = %s, updated_at = now(), "
                 "error = NULL, state = CASE WHEN active THEN 'running' ELSE 'building' END "
                 "WHERE name = %s AND generation = %s RETURNING active".encode(),
@@ -111,7 +123,7 @@ class PostgresProjectionStore(ProjectionStore):
                 raise GenerationRetired(name, generation)
             logged = bool(state[0]) and any(changes.values())
             if logged:
-                feed.lock(self.conn)
+                feed.lock(conn)
             for table, rows in changes.items():
                 t = self._t(physical(name, table, generation))
                 upserts = [{"key": k, "doc": r, "position": p}
@@ -120,22 +132,22 @@ class PostgresProjectionStore(ProjectionStore):
                 # One JSON document for the whole page: text arrays of JSON would be escaped
                 # element by element on the client, which dominated the cost.
                 if upserts and logged:
-                    feed.upsert_logged(self.conn, self._q, t, name, table, json.dumps(upserts))
+                    feed.upsert_logged(conn, self._q, t, name, table, json.dumps(upserts))
                 elif upserts:
-                    self.conn.execute(
+                    conn.execute(
                         f"INSERT INTO {t} (key, doc, position) SELECT key, doc, position FROM "
                         f"jsonb_to_recordset(%s::jsonb) AS r(key text, doc jsonb, position bigint)"
                         f" ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
                         f"position = EXCLUDED.position".encode(),
                         (json.dumps(upserts),))
                 if deletes and logged:
-                    feed.delete_logged(self.conn, self._q, t, name, table,
+                    feed.delete_logged(conn, self._q, t, name, table,
                                        [k for k, _ in deletes], [p for _, p in deletes])
                 elif deletes:
-                    self.conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(),
-                                      ([k for k, _ in deletes],))
+                    conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(),
+                                 ([k for k, _ in deletes],))
             if logged:
-                feed.notify(self.conn)
+                feed.notify(conn)
 
     def mark_failed(self, name: str, generation: int, position: int, error: str) -> None:
         self.conn.execute(
@@ -241,4 +253,6 @@ class PostgresProjectionStore(ProjectionStore):
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+        if self._write_conn is not None:
+            self._write_conn.close()
         self.conn.close()
