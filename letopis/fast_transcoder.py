@@ -209,10 +209,29 @@ class FastJSONTranscoder(JSONTranscoder):
         # when every field is present and the class validates nothing in __post_init__.
         direct = not hasattr(build, "__post_init__") and not hasattr(build, "__slots__")
         every = len(fields)
+        # A frozen value made only of scalars (an account, a month's amount) repeats across
+        # events: it is built once per distinct stored form and shared (it cannot change).
+        shared: dict[tuple[Any, ...], Any] | None = \
+            {} if build.__dataclass_params__.frozen else None  # type: ignore[attr-defined]
 
         def decode(data: Any) -> Any:
             if type(data) is not dict:
                 return transcoding.decode(walk(data))
+            if shared is None:
+                return build_value(data)
+            key = _scalar_key(data)
+            if key is None:
+                return build_value(data)
+            try:
+                return shared[key]
+            except KeyError:
+                pass
+            if len(shared) >= _CACHE_LIMIT:
+                shared.clear()
+            value = shared[key] = build_value(data)
+            return value
+
+        def build_value(data: dict[str, Any]) -> Any:
             values: dict[str, Any] = {}
             for name, value in data.items():
                 if name not in enums:
@@ -237,3 +256,26 @@ class FastJSONTranscoder(JSONTranscoder):
             return build(**values)
 
         return decode
+
+
+_SCALARS = (str, int, bool, float, type(None))
+
+
+def _scalar_key(data: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A hashable form of a stored dataclass made only of scalars and tagged scalars (an enum
+    member, a date, a UUID), or None when a field holds anything else."""
+    key: list[Any] = []
+    for name, value in data.items():
+        kind = type(value)
+        if kind is dict:
+            if len(value) != 2:
+                return None
+            tag, inner = value.get("_type_"), value.get("_data_")
+            if tag is None or type(inner) not in _SCALARS:
+                return None
+            key += (name, tag, type(inner), inner)
+        elif kind in _SCALARS:
+            key += (name, kind, value)
+        else:
+            return None
+    return tuple(key)
