@@ -40,6 +40,7 @@ _META_MARK = ',"meta":{"_type_":"letopis.Meta","_data_":'
 _META_START = len(',"meta":')
 _CACHE_LIMIT = 50_000
 _META_CACHE_LIMIT = 4_096
+_SHARE_TRIAL = 1_000  # values of a class decoded before deciding whether sharing pays
 _set = object.__setattr__
 _loads = json.JSONDecoder().decode
 _UNKNOWN = SafeUUID.unknown
@@ -211,24 +212,35 @@ class FastJSONTranscoder(JSONTranscoder):
         every = len(fields)
         # A frozen value made only of scalars (an account, a month's amount) repeats across
         # events: it is built once per distinct stored form and shared (it cannot change).
+        # A class whose values rarely repeat (a transfer, with its own id: under a quarter of
+        # its first values found) stops trying.
         shared: dict[tuple[Any, ...], Any] | None = \
             {} if build.__dataclass_params__.frozen else None  # type: ignore[attr-defined]
+        tries = [0, 0]  # values looked up, values found
 
         def decode(data: Any) -> Any:
+            nonlocal shared
             if type(data) is not dict:
                 return transcoding.decode(walk(data))
             if shared is None:
                 return build_value(data)
             key = _scalar_key(data)
-            if key is None:
+            tries[0] += 1
+            if key is not None:
+                try:
+                    value = shared[key]
+                    tries[1] += 1
+                    return value
+                except KeyError:
+                    pass
+            if tries[0] >= _SHARE_TRIAL and tries[1] * 4 < tries[0]:
+                shared = None
                 return build_value(data)
-            try:
-                return shared[key]
-            except KeyError:
-                pass
-            if len(shared) >= _CACHE_LIMIT:
-                shared.clear()
-            value = shared[key] = build_value(data)
+            value = build_value(data)
+            if key is not None:
+                if len(shared) >= _CACHE_LIMIT:
+                    shared.clear()
+                shared[key] = value
             return value
 
         def build_value(data: dict[str, Any]) -> Any:

@@ -60,6 +60,14 @@ CONTRACT_EVENTS: tuple[type[Any], ...] = (
 CLAIM_EVENTS: tuple[type[Any], ...] = (
     ClaimOpened, ClaimSubmitted, ClaimApproved, ClaimRejected, ClaimPaid)
 
+# The same classes as sets, for the key functions that run twice per event and per fold (an
+# event's class is exactly its topic's: the mapper never builds subclasses).
+CERTIFICATE_TYPES = frozenset(CERTIFICATE_EVENTS)
+CONTRACT_MONEY_TYPES = frozenset(CONTRACT_MONEY_EVENTS)
+CONTRACT_TYPES = frozenset(CONTRACT_EVENTS)
+CLAIM_TYPES = frozenset(CLAIM_EVENTS)
+GROUP_TYPES = frozenset((GroupEstablished, GroupAdmitted))
+
 # Account kinds keyed by a year (the others are keyed by a contract or a claim id).
 YEAR_KINDS = ("nominal", "free", "expired")
 

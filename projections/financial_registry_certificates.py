@@ -13,9 +13,11 @@ from typing import Any
 
 from projections.base import Event, Fold, Row, Rows
 from projections.financial_registry_accounts import (
-    CERTIFICATE_EVENTS,
+    CERTIFICATE_TYPES,
     CONTRACT_EVENTS,
-    CONTRACT_MONEY_EVENTS,
+    CONTRACT_MONEY_TYPES,
+    CONTRACT_TYPES,
+    GROUP_TYPES,
     CertClosed,
     CertIssued,
     CertKindChanged,
@@ -28,7 +30,6 @@ from projections.financial_registry_accounts import (
     ContractRequested,
     ContractReserved,
     ContractTerminated,
-    GroupAdmitted,
     GroupEstablished,
     MonthCharged,
     MonthSettled,
@@ -48,14 +49,15 @@ CERTIFICATES = "certificates"
 CONTRACTS = "contracts"
 
 BALANCES = ("credited", "free", "reserved", "spent", "expired", "copayment")
+_ZERO = dict.fromkeys(BALANCES, 0)
 
 
 # groups: a municipality's nominal and limits for a year
 
 
 def _group_key(event: Event, _rows: Rows) -> str | None:
-    if isinstance(event, GroupEstablished | GroupAdmitted):
-        return str(event.originator_id)
+    if type(event) in GROUP_TYPES:
+        return sid(event.originator_id)
     return None
 
 
@@ -77,7 +79,7 @@ def _apply_group(row: Row | None, event: Event) -> Row | None:
 
 
 def _certificate_key(event: Event, _rows: Rows) -> str | None:
-    return sid(event.originator_id) if isinstance(event, CERTIFICATE_EVENTS) else None
+    return sid(event.originator_id) if type(event) in CERTIFICATE_TYPES else None
 
 
 def _year(units: dict[str, str], expired_years: list[int], accounts: Row, year: str) -> Row:
@@ -97,14 +99,14 @@ def _totals(units: dict[str, str], years: dict[str, Row], contracts: dict[str, R
             ) -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = {}
     for year in years.values():
-        total = totals.setdefault(year["unit"], dict.fromkeys(BALANCES, 0))
+        total = totals.setdefault(year["unit"], dict(_ZERO))
         for name in ("credited", "free", "expired"):
             total[name] += year[name]
     for c in contracts.values():
         unit = units.get(str(c["year"]))
         if unit is None:  # cannot happen: a contract reserves from a funded year
             continue
-        total = totals.setdefault(unit, dict.fromkeys(BALANCES, 0))
+        total = totals.setdefault(unit, dict(_ZERO))
         total["reserved"] += c["reserved"]
         total["spent"] += c["spent"]
         total["copayment"] += c["copayment"]
@@ -182,10 +184,10 @@ def _apply_certificate(row: Row | None, event: Event) -> Row | None:
 
 
 def _contract_key(event: Event, _rows: Rows) -> str | None:
-    if isinstance(event, CONTRACT_EVENTS):
+    if type(event) in CONTRACT_TYPES:
         return sid(event.originator_id)
-    if isinstance(event, CONTRACT_MONEY_EVENTS):
-        return sid(event.contract_id)
+    if type(event) in CONTRACT_MONEY_TYPES:
+        return sid(event.contract_id)  # type: ignore[attr-defined]
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from projections.base import Event, Fold, Row, Rows
 from projections.financial_registry_accounts import (
-    CLAIM_EVENTS,
+    CLAIM_TYPES,
     ClaimApproved,
     ClaimOpened,
     ClaimPaid,
@@ -40,7 +40,7 @@ SUMS = ("submitted", "approved", "paid", "unpaid", "rejected")
 
 
 def _claim_key(event: Event, _rows: Rows) -> str | None:
-    return sid(event.originator_id) if isinstance(event, CLAIM_EVENTS) else None
+    return sid(event.originator_id) if type(event) in CLAIM_TYPES else None
 
 
 def _claim_figures(accounts: Row, claim_id: str) -> Row:
@@ -95,7 +95,7 @@ def _apply_claim(row: Row | None, event: Event) -> Row | None:
 
 
 def _payment_key(event: Event, _rows: Rows) -> str | None:
-    return sid(event.originator_id) if isinstance(event, PaymentRecorded) else None
+    return sid(event.originator_id) if type(event) is PaymentRecorded else None
 
 
 def _party(party: Any) -> Row:
@@ -122,9 +122,9 @@ def provider_month_key(provider_id: str, month: str) -> str:
 
 
 def _provider_month_key(event: Event, rows: Rows) -> str | None:
-    if isinstance(event, ClaimOpened):
-        return provider_month_key(str(event.provider_id), month_name(event.month))
-    if not isinstance(event, CLAIM_EVENTS):
+    if type(event) is ClaimOpened:
+        return provider_month_key(sid(event.provider_id), month_name(event.month))  # type: ignore[attr-defined]
+    if type(event) not in CLAIM_TYPES:
         return None
     claim = rows.get(CLAIMS, sid(event.originator_id))
     return None if claim is None else provider_month_key(claim["provider_id"], claim["month"])
