@@ -8,7 +8,8 @@ This transcoder writes exactly the same bytes and reads them back to the same ob
 - a walk then rebuilds only the tagged values (`{"_type_": name, "_data_": …}`), with decoders
   specialised per name: enum members come from their value map, UUIDs are built from their int,
   dataclasses of `letopis.transcodings.DataclassAsDict` from a cached field plan, and small
-  caches keep the UUIDs, dates and datetimes that repeat across events;
+  caches keep the UUIDs, dates and datetimes that repeat across events, and frozen dataclasses
+  made only of scalars (an `Account`, a `MonthAmount`) are built once per distinct stored form;
 - the envelope (`meta`, the last field of every event) is decoded once per distinct text: the
   events of one command share it byte for byte, and a `Meta` is immutable.
 
@@ -222,13 +223,14 @@ class FastJSONTranscoder(JSONTranscoder):
             nonlocal shared
             if type(data) is not dict:
                 return transcoding.decode(walk(data))
-            if shared is None:
+            cache = shared  # one read: another thread may stop the sharing meanwhile
+            if cache is None:
                 return build_value(data)
             key = _scalar_key(data)
             tries[0] += 1
             if key is not None:
                 try:
-                    value = shared[key]
+                    value = cache[key]
                     tries[1] += 1
                     return value
                 except KeyError:
@@ -238,9 +240,9 @@ class FastJSONTranscoder(JSONTranscoder):
                 return build_value(data)
             value = build_value(data)
             if key is not None:
-                if len(shared) >= _CACHE_LIMIT:
-                    shared.clear()
-                shared[key] = value
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = value
             return value
 
         def build_value(data: dict[str, Any]) -> Any:
