@@ -8,7 +8,8 @@ This transcoder writes exactly the same bytes and reads them back to the same ob
 - a walk then rebuilds only the tagged values (`{"_type_": name, "_data_": …}`), with decoders
   specialised per name: enum members come from their value map, UUIDs are built from their int,
   dataclasses of `letopis.transcodings.DataclassAsDict` from a cached field plan, and small
-  caches keep the UUIDs, dates and datetimes that repeat across events;
+  caches keep the UUIDs, dates and datetimes that repeat across events, and frozen dataclasses
+  made only of scalars (an `Account`, a `MonthAmount`) are built once per distinct stored form;
 - the envelope (`meta`, the last field of every event) is decoded once per distinct text: the
   events of one command share it byte for byte, and a `Meta` is immutable.
 
@@ -40,6 +41,7 @@ _META_MARK = ',"meta":{"_type_":"letopis.Meta","_data_":'
 _META_START = len(',"meta":')
 _CACHE_LIMIT = 50_000
 _META_CACHE_LIMIT = 4_096
+_SHARE_TRIAL = 1_000  # values of a class decoded before deciding whether sharing pays
 _set = object.__setattr__
 _loads = json.JSONDecoder().decode
 _UNKNOWN = SafeUUID.unknown
@@ -209,10 +211,41 @@ class FastJSONTranscoder(JSONTranscoder):
         # when every field is present and the class validates nothing in __post_init__.
         direct = not hasattr(build, "__post_init__") and not hasattr(build, "__slots__")
         every = len(fields)
+        # A frozen value made only of scalars (an account, a month's amount) repeats across
+        # events: it is built once per distinct stored form and shared (it cannot change).
+        # A class whose values rarely repeat (a transfer, with its own id: under a quarter of
+        # its first values found) stops trying.
+        shared: dict[tuple[Any, ...], Any] | None = \
+            {} if build.__dataclass_params__.frozen else None  # type: ignore[attr-defined]
+        tries = [0, 0]  # values looked up, values found
 
         def decode(data: Any) -> Any:
+            nonlocal shared
             if type(data) is not dict:
                 return transcoding.decode(walk(data))
+            cache = shared  # one read: another thread may stop the sharing meanwhile
+            if cache is None:
+                return build_value(data)
+            key = _scalar_key(data)
+            tries[0] += 1
+            if key is not None:
+                try:
+                    value = cache[key]
+                    tries[1] += 1
+                    return value
+                except KeyError:
+                    pass
+            if tries[0] >= _SHARE_TRIAL and tries[1] * 4 < tries[0]:
+                shared = None
+                return build_value(data)
+            value = build_value(data)
+            if key is not None:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = value
+            return value
+
+        def build_value(data: dict[str, Any]) -> Any:
             values: dict[str, Any] = {}
             for name, value in data.items():
                 if name not in enums:
@@ -237,3 +270,26 @@ class FastJSONTranscoder(JSONTranscoder):
             return build(**values)
 
         return decode
+
+
+_SCALARS = (str, int, bool, float, type(None))
+
+
+def _scalar_key(data: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A hashable form of a stored dataclass made only of scalars and tagged scalars (an enum
+    member, a date, a UUID), or None when a field holds anything else."""
+    key: list[Any] = []
+    for name, value in data.items():
+        kind = type(value)
+        if kind is dict:
+            if len(value) != 2:
+                return None
+            tag, inner = value.get("_type_"), value.get("_data_")
+            if tag is None or type(inner) not in _SCALARS:
+                return None
+            key += (name, tag, type(inner), inner)
+        elif kind in _SCALARS:
+            key += (name, kind, value)
+        else:
+            return None
+    return tuple(key)

@@ -19,7 +19,14 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.base import Event, Fold, Projection, Row, keys_of
-from projections.paging import KeyProbe, PageReader, PageRows, PageWrites, relaxed_gc
+from projections.paging import (
+    KeyProbe,
+    PageReader,
+    PageRows,
+    PageWrites,
+    quick_handoff,
+    relaxed_gc,
+)
 from projections.storage import GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
@@ -80,7 +87,7 @@ class Engine:
         if state is None and live:
             return 0  # swapped out by a rebuild just now: the next catch-up follows the new one
         assert state is not None
-        with relaxed_gc():
+        with relaxed_gc(), quick_handoff():
             return self._catch_up_pages(projection, generation, state.position, live=live,
                                         max_pages=max_pages, stop=stop)
 

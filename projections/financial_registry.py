@@ -28,9 +28,10 @@ from typing import Any
 
 from projections.base import Event, Fold, Projection, Row, Rows
 from projections.financial_registry_accounts import (
-    CERTIFICATE_EVENTS,
+    CERTIFICATE_TYPES,
     month_name,
     pair_key,
+    sid,
     transfer_year,
     transfers_of,
 )
@@ -74,9 +75,9 @@ def municipality_month_key(municipality: str, month: str) -> str:
 
 
 def _municipality_month_key(event: Event, rows: Rows) -> str | None:
-    if not isinstance(event, CERTIFICATE_EVENTS) or not transfers_of(event):
+    if type(event) not in CERTIFICATE_TYPES or not transfers_of(event):
         return None
-    certificate = rows.get(CERTIFICATES, str(event.originator_id))
+    certificate = rows.get(CERTIFICATES, sid(event.originator_id))
     if certificate is None:
         return None
     return municipality_month_key(certificate["municipality"], _booked(event))

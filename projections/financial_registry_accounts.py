@@ -60,6 +60,14 @@ CONTRACT_EVENTS: tuple[type[Any], ...] = (
 CLAIM_EVENTS: tuple[type[Any], ...] = (
     ClaimOpened, ClaimSubmitted, ClaimApproved, ClaimRejected, ClaimPaid)
 
+# The same classes as sets, for the key functions that run twice per event and per fold (an
+# event's class is exactly its topic's: the mapper never builds subclasses).
+CERTIFICATE_TYPES = frozenset(CERTIFICATE_EVENTS)
+CONTRACT_MONEY_TYPES = frozenset(CONTRACT_MONEY_EVENTS)
+CONTRACT_TYPES = frozenset(CONTRACT_EVENTS)
+CLAIM_TYPES = frozenset(CLAIM_EVENTS)
+GROUP_TYPES = frozenset((GroupEstablished, GroupAdmitted))
+
 # Account kinds keyed by a year (the others are keyed by a contract or a claim id).
 YEAR_KINDS = ("nominal", "free", "expired")
 
@@ -73,15 +81,48 @@ def transfers_of(event: Any) -> tuple[Any, ...]:
     return () if one is None else (one,)
 
 
-def post(accounts: Row, transfers: tuple[Any, ...], key: str | None = None) -> Row:
-    """A new account map with `transfers` posted (only accounts keyed `key`, when given)."""
+def post(accounts: Row, transfers: tuple[Any, ...]) -> Row:
+    """A new account map with `transfers` posted."""
     new = dict(accounts)
     for transfer in transfers:
-        for account, sign in ((transfer.debit, -1), (transfer.credit, 1)):
-            if key is None or account.key == key:
-                name = str(account)
-                new[name] = new.get(name, 0) + sign * transfer.amount
+        amount = transfer.amount
+        debit, credit = transfer.debit, transfer.credit
+        name = f"{debit.kind.value}:{debit.key}"  # as `Account.__str__` names it
+        new[name] = new.get(name, 0) - amount
+        name = f"{credit.kind.value}:{credit.key}"
+        new[name] = new.get(name, 0) + amount
     return new
+
+
+def moved(transfers: tuple[Any, ...], key: str) -> dict[str, int]:
+    """Net movement by account kind of the accounts keyed `key` (a contract id)."""
+    sums: dict[str, int] = {}
+    for transfer in transfers:
+        amount = transfer.amount
+        account = transfer.debit
+        if account.key == key:
+            kind = account.kind.value
+            sums[kind] = sums.get(kind, 0) - amount
+        account = transfer.credit
+        if account.key == key:
+            kind = account.kind.value
+            sums[kind] = sums.get(kind, 0) + amount
+    return sums
+
+
+_IDS: dict[Any, str] = {}  # str(UUID) of the ids a page repeats (every fold keys by them)
+
+
+def sid(value: Any) -> str:
+    """`str(value)` of a UUID, cached (the hex formatting costs more than the lookup)."""
+    try:
+        return _IDS[value]
+    except KeyError:
+        pass
+    if len(_IDS) >= 100_000:
+        _IDS.clear()
+    text = _IDS[value] = str(value)
+    return text
 
 
 def transfer_year(transfer: Any, event: Any) -> int:

@@ -13,9 +13,11 @@ from typing import Any
 
 from projections.base import Event, Fold, Row, Rows
 from projections.financial_registry_accounts import (
-    CERTIFICATE_EVENTS,
+    CERTIFICATE_TYPES,
     CONTRACT_EVENTS,
-    CONTRACT_MONEY_EVENTS,
+    CONTRACT_MONEY_TYPES,
+    CONTRACT_TYPES,
+    GROUP_TYPES,
     CertClosed,
     CertIssued,
     CertKindChanged,
@@ -28,7 +30,6 @@ from projections.financial_registry_accounts import (
     ContractRequested,
     ContractReserved,
     ContractTerminated,
-    GroupAdmitted,
     GroupEstablished,
     MonthCharged,
     MonthSettled,
@@ -37,7 +38,9 @@ from projections.financial_registry_accounts import (
     YearExpired,
     effective_on,
     month_name,
+    moved,
     post,
+    sid,
     transfers_of,
 )
 
@@ -46,14 +49,15 @@ CERTIFICATES = "certificates"
 CONTRACTS = "contracts"
 
 BALANCES = ("credited", "free", "reserved", "spent", "expired", "copayment")
+_ZERO = dict.fromkeys(BALANCES, 0)
 
 
 # groups: a municipality's nominal and limits for a year
 
 
 def _group_key(event: Event, _rows: Rows) -> str | None:
-    if isinstance(event, GroupEstablished | GroupAdmitted):
-        return str(event.originator_id)
+    if type(event) in GROUP_TYPES:
+        return sid(event.originator_id)
     return None
 
 
@@ -75,43 +79,72 @@ def _apply_group(row: Row | None, event: Event) -> Row | None:
 
 
 def _certificate_key(event: Event, _rows: Rows) -> str | None:
-    return str(event.originator_id) if isinstance(event, CERTIFICATE_EVENTS) else None
+    return sid(event.originator_id) if type(event) in CERTIFICATE_TYPES else None
 
 
-def derive_balances(units: dict[str, str], expired_years: list[int],
-                    contract_years: dict[str, int], accounts: Row) -> Row:
-    """`years`, `contracts` and `totals` (per unit) of a certificate from its accounts."""
+def _year(units: dict[str, str], expired_years: list[int], accounts: Row, year: str) -> Row:
+    return {"unit": units[year], "credited": -int(accounts.get(f"nominal:{year}", 0)),
+            "free": int(accounts.get(f"free:{year}", 0)),
+            "expired": int(accounts.get(f"expired:{year}", 0)),
+            "year_expired": int(year) in expired_years}
 
-    def balance(kind: str, key: str) -> int:
-        return int(accounts.get(f"{kind}:{key}", 0))
 
-    years: dict[str, Row] = {year: {"unit": unit, "credited": -balance("nominal", year),
-                    "free": balance("free", year), "expired": balance("expired", year),
-                    "year_expired": int(year) in expired_years}
-             for year, unit in sorted(units.items())}
-    contracts: dict[str, Row] = {c: {"year": year, "reserved": balance("reserve", c),
-                     "spent": balance("spent", c), "copayment": balance("copayment", c)}
-                 for c, year in contract_years.items()}
+def _contract(accounts: Row, contract_id: str, year: int) -> Row:
+    return {"year": year, "reserved": int(accounts.get(f"reserve:{contract_id}", 0)),
+            "spent": int(accounts.get(f"spent:{contract_id}", 0)),
+            "copayment": int(accounts.get(f"copayment:{contract_id}", 0))}
+
+
+def _totals(units: dict[str, str], years: dict[str, Row], contracts: dict[str, Row]
+            ) -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = {}
     for year in years.values():
-        total = totals.setdefault(year["unit"], dict.fromkeys(BALANCES, 0))
+        total = totals.setdefault(year["unit"], dict(_ZERO))
         for name in ("credited", "free", "expired"):
             total[name] += year[name]
     for c in contracts.values():
         unit = units.get(str(c["year"]))
         if unit is None:  # cannot happen: a contract reserves from a funded year
             continue
-        total = totals.setdefault(unit, dict.fromkeys(BALANCES, 0))
+        total = totals.setdefault(unit, dict(_ZERO))
         total["reserved"] += c["reserved"]
         total["spent"] += c["spent"]
         total["copayment"] += c["copayment"]
-    return {"years": years, "contracts": contracts, "totals": totals}
+    return totals
+
+
+def derive_balances(units: dict[str, str], expired_years: list[int],
+                    contract_years: dict[str, int], accounts: Row) -> Row:
+    """`years`, `contracts` and `totals` (per unit) of a certificate from its accounts."""
+    years = {year: _year(units, expired_years, accounts, year) for year in sorted(units)}
+    contracts = {c: _contract(accounts, c, year) for c, year in contract_years.items()}
+    return {"years": years, "contracts": contracts, "totals": _totals(units, years, contracts)}
+
+
+def _rederive(row: Row, touched: set[str]) -> None:
+    """`derive_balances` of `row` in place, recomputing only the years and contracts keyed by
+    `touched` (an entry depends on its own accounts, unit, expiry and year alone)."""
+    units, accounts = row["units"], row["accounts"]
+    years: dict[str, Row] = dict(row["years"])
+    contracts: dict[str, Row] = dict(row["contracts"])
+    contract_years = row["contract_years"]
+    new_year = False
+    for key in touched:
+        if key in units:
+            new_year = new_year or key not in years
+            years[key] = _year(units, row["expired_years"], accounts, key)
+        if key in contract_years:
+            contracts[key] = _contract(accounts, key, contract_years[key])
+    if new_year:
+        years = dict(sorted(years.items()))
+    row["years"], row["contracts"] = years, contracts
+    row["totals"] = _totals(units, years, contracts)
 
 
 def _apply_certificate(row: Row | None, event: Event) -> Row | None:
     version = event.originator_version
     if isinstance(event, CertIssued):
-        base: Row = {"certificate_id": str(event.originator_id), "number": event.number,
+        base: Row = {"certificate_id": sid(event.originator_id), "number": event.number,
                      "learner_id": str(event.learner_id), "kind": event.kind.value,
                      "status": "active", "municipality": event.municipality,
                      "issued_on": effective_on(event), "kind_since": effective_on(event),
@@ -127,28 +160,34 @@ def _apply_certificate(row: Row | None, event: Event) -> Row | None:
         return {**new, "status": "suspended"}
     if isinstance(event, CertResumed):
         return {**new, "status": "active"}
+    transfers = transfers_of(event)
+    touched = {key for t in transfers for key in (t.debit.key, t.credit.key)}
     if isinstance(event, CertClosed):
         new |= {"status": "closed", "closed_on": effective_on(event)}
     elif isinstance(event, NominalCredited):
         new["units"] = {**row["units"], str(event.year): event.unit.value}
+        touched.add(str(event.year))
     elif isinstance(event, YearExpired):
         new["expired_years"] = sorted({*row["expired_years"], event.year})
+        touched.add(str(event.year))
     elif isinstance(event, ContractReserved):
+        contract_id = sid(event.contract_id)
         new["contract_years"] = {**row["contract_years"],
-                                 str(event.contract_id): event.schedule[0].month.year}
-    new["accounts"] = post(row["accounts"], transfers_of(event))
-    return {**new, **derive_balances(new["units"], new["expired_years"],
-                                     new["contract_years"], new["accounts"])}
+                                 contract_id: event.schedule[0].month.year}
+        touched.add(contract_id)
+    new["accounts"] = post(row["accounts"], transfers)
+    _rederive(new, touched)
+    return new
 
 
 # contracts
 
 
 def _contract_key(event: Event, _rows: Rows) -> str | None:
-    if isinstance(event, CONTRACT_EVENTS):
-        return str(event.originator_id)
-    if isinstance(event, CONTRACT_MONEY_EVENTS):
-        return str(event.contract_id)
+    if type(event) in CONTRACT_TYPES:
+        return sid(event.originator_id)
+    if type(event) in CONTRACT_MONEY_TYPES:
+        return sid(event.contract_id)  # type: ignore[attr-defined]
     return None
 
 
@@ -218,21 +257,21 @@ def _apply_money_event(row: Row, event: Any) -> Row:
         name = month_name(event.month)
         months[name] = {**_month(months, name), event.kind.value: None}
     transfers = transfers_of(event)
-    accounts = post({}, transfers, contract_id)
+    sums = moved(transfers, contract_id)
     for transfer in transfers:
         if transfer.kind.value == "release":
             released += transfer.amount
     return {**row, "year": year, "months": months, "released": released,
-            "reserved": row["reserved"] + accounts.get(f"reserve:{contract_id}", 0),
-            "spent": row["spent"] + accounts.get(f"spent:{contract_id}", 0),
-            "copayment": row["copayment"] + accounts.get(f"copayment:{contract_id}", 0),
+            "reserved": row["reserved"] + sums.get("reserve", 0),
+            "spent": row["spent"] + sums.get("spent", 0),
+            "copayment": row["copayment"] + sums.get("copayment", 0),
             "months_charged": sorted(m for m, v in months.items()
                                      if v["advance"] is not None or v["final"] is not None)}
 
 
 def _apply_contract(row: Row | None, event: Event) -> Row | None:
-    key = str(event.originator_id) if isinstance(event, CONTRACT_EVENTS) \
-        else str(event.contract_id)  # type: ignore[attr-defined]
+    key = sid(event.originator_id) if isinstance(event, CONTRACT_EVENTS) \
+        else sid(event.contract_id)  # type: ignore[attr-defined]
     base = row if row is not None else _new_contract(key)
     if isinstance(event, CONTRACT_EVENTS):
         return _apply_contract_event(base, event)

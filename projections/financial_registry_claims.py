@@ -13,7 +13,7 @@ from typing import Any
 
 from projections.base import Event, Fold, Row, Rows
 from projections.financial_registry_accounts import (
-    CLAIM_EVENTS,
+    CLAIM_TYPES,
     ClaimApproved,
     ClaimOpened,
     ClaimPaid,
@@ -25,6 +25,7 @@ from projections.financial_registry_accounts import (
     pair_key,
     post,
     recorded_at,
+    sid,
     transfers_of,
 )
 
@@ -39,7 +40,7 @@ SUMS = ("submitted", "approved", "paid", "unpaid", "rejected")
 
 
 def _claim_key(event: Event, _rows: Rows) -> str | None:
-    return str(event.originator_id) if isinstance(event, CLAIM_EVENTS) else None
+    return sid(event.originator_id) if type(event) in CLAIM_TYPES else None
 
 
 def _claim_figures(accounts: Row, claim_id: str) -> Row:
@@ -57,7 +58,7 @@ def _decided(row: Row, event: Any, decision: str, reason: str | None) -> list[Ro
 
 
 def _apply_claim(row: Row | None, event: Event) -> Row | None:
-    claim_id = str(event.originator_id)
+    claim_id = sid(event.originator_id)
     if isinstance(event, ClaimOpened):
         return {"claim_id": claim_id, "kind": event.kind.value,
                 "payer_id": str(event.payer_id), "provider_id": str(event.provider_id),
@@ -94,7 +95,7 @@ def _apply_claim(row: Row | None, event: Event) -> Row | None:
 
 
 def _payment_key(event: Event, _rows: Rows) -> str | None:
-    return str(event.originator_id) if isinstance(event, PaymentRecorded) else None
+    return sid(event.originator_id) if type(event) is PaymentRecorded else None
 
 
 def _party(party: Any) -> Row:
@@ -104,7 +105,7 @@ def _party(party: Any) -> Row:
 
 def _apply_payment(_row: Row | None, event: Event) -> Row | None:
     order: Any = event.order  # type: ignore[attr-defined]
-    return {"payment_id": str(event.originator_id),
+    return {"payment_id": sid(event.originator_id),
             "claim_id": str(event.claim_id),  # type: ignore[attr-defined]
             "number": order.number, "dated": order.dated.isoformat(), "amount": order.amount,
             "payer": _party(order.payer), "payee": _party(order.payee),
@@ -121,11 +122,11 @@ def provider_month_key(provider_id: str, month: str) -> str:
 
 
 def _provider_month_key(event: Event, rows: Rows) -> str | None:
-    if isinstance(event, ClaimOpened):
-        return provider_month_key(str(event.provider_id), month_name(event.month))
-    if not isinstance(event, CLAIM_EVENTS):
+    if type(event) is ClaimOpened:
+        return provider_month_key(sid(event.provider_id), month_name(event.month))  # type: ignore[attr-defined]
+    if type(event) not in CLAIM_TYPES:
         return None
-    claim = rows.get(CLAIMS, str(event.originator_id))
+    claim = rows.get(CLAIMS, sid(event.originator_id))
     return None if claim is None else provider_month_key(claim["provider_id"], claim["month"])
 
 
@@ -145,7 +146,7 @@ def _sums(claims: Row, kind: str | None) -> Row:
 
 
 def _apply_provider_month(row: Row | None, event: Event) -> Row | None:
-    claim_id = str(event.originator_id)
+    claim_id = sid(event.originator_id)
     if isinstance(event, ClaimOpened):
         base: Row = row if row is not None else {
             "provider_id": str(event.provider_id), "month": month_name(event.month),

@@ -163,3 +163,25 @@ def test_events_sharing_an_envelope_encode_as_the_library_encodes_them(ledger: L
     ]
     for state in states:
         assert ledger.mapper.transcoder.encode(state) == library.encode(state)
+
+
+def test_repeated_frozen_values_of_scalars_are_shared(ledger: Ledger) -> None:
+    transcoder = ledger.mapper.transcoder
+    free = Account(AccountKind.FREE, "2026")
+    encoded = transcoder.encode({"a": free, "b": Account(AccountKind.FREE, "2026"),
+                                 "c": Account(AccountKind.EXPIRED, "2026")})
+    decoded = transcoder.decode(encoded)
+    again = transcoder.decode(encoded)
+    assert decoded == {"a": free, "b": free, "c": Account(AccountKind.EXPIRED, "2026")}
+    assert decoded["a"] is decoded["b"] is again["a"]  # one object per distinct stored value
+    assert decoded["c"] is not decoded["a"]
+
+
+def test_values_that_never_repeat_still_decode_after_sharing_stops(ledger: Ledger) -> None:
+    transcoder = ledger.mapper.transcoder
+    transfers = [Transfer(leg(UUID(int=n), "x"), TransferKind.CHARGE,
+                          Account(AccountKind.RESERVE, "c"), Account(AccountKind.SPENT, "c"), n)
+                 for n in range(1, 2_500)]  # past the trial: each has its own id
+    decoded = [transcoder.decode(transcoder.encode({"t": t}))["t"] for t in transfers]
+    assert decoded == transfers
+    assert _typed(decoded[-1]) == _typed(transfers[-1])

@@ -1,13 +1,20 @@
-"""The catch-up's process-wide collector setting: raised while catch-ups run, restored after."""
+"""The catch-up's process-wide settings (collector thresholds, GIL switch interval): changed
+while catch-ups run, restored after."""
 
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 
 import pytest
 
-from projections.paging import RELAXED_GC_THRESHOLDS, relaxed_gc
+from projections.paging import (
+    QUICK_SWITCH_INTERVAL,
+    RELAXED_GC_THRESHOLDS,
+    quick_handoff,
+    relaxed_gc,
+)
 
 
 @pytest.fixture
@@ -40,3 +47,21 @@ def test_an_error_inside_still_restores(default_thresholds: tuple[int, int, int]
     with pytest.raises(RuntimeError), relaxed_gc():
         raise RuntimeError("fold failed")
     assert gc.get_threshold() == default_thresholds
+
+
+def test_the_switch_interval_is_shortened_during_a_catch_up_and_restored_after() -> None:
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        outer = quick_handoff()
+        outer.__enter__()
+        with quick_handoff():
+            assert sys.getswitchinterval() == pytest.approx(QUICK_SWITCH_INTERVAL)
+        assert sys.getswitchinterval() == pytest.approx(QUICK_SWITCH_INTERVAL)  # outer runs
+        outer.__exit__(None, None, None)
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+        with pytest.raises(RuntimeError), quick_handoff():
+            raise RuntimeError("fold failed")
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+    finally:
+        sys.setswitchinterval(saved)
