@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--schema", default="bench_export")
     parser.add_argument("--reuse", action="store_true",
                         help="export the schema as it is (generated and sealed before)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated and sealed schema (for later --reuse runs)")
     args = parser.parse_args()
     if not args.reuse:
         seconds = generate(args.url, args.schema, args.events)
@@ -102,7 +104,7 @@ def main() -> None:
               f"{rows} rows, {types} event types, {size / 1e6:.0f} MB of Parquet")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-        if not args.reuse:
+        if not args.reuse and not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
 
