@@ -10,7 +10,9 @@
                       into DuckDB writing Parquet partitioned by event type and month, and the
                       manifest
 
-Each runs `--rounds` times, interleaved; each figure is the median of its rounds.
+Each runs `--rounds` times, interleaved; each figure is the median of its rounds. `--keep`
+leaves the generated, sealed schema in place; `--schema S --reuse` measures it again without
+generating and sealing anew.
 """
 
 from __future__ import annotations
