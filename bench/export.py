@@ -10,7 +10,9 @@
                       into DuckDB writing Parquet partitioned by event type and month, and the
                       manifest
 
-Each runs `--rounds` times, interleaved; each figure is the median of its rounds.
+Each runs `--rounds` times, interleaved; each figure is the median of its rounds. `--keep`
+leaves the generated, sealed schema in place; `--schema S --reuse` measures it again without
+generating and sealing anew.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def main() -> None:
     parser.add_argument("--schema", default="bench_export")
     parser.add_argument("--reuse", action="store_true",
                         help="export the schema as it is (generated and sealed before)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated and sealed schema (for later --reuse runs)")
     args = parser.parse_args()
     if not args.reuse:
         seconds = generate(args.url, args.schema, args.events)
@@ -102,7 +106,7 @@ def main() -> None:
               f"{rows} rows, {types} event types, {size / 1e6:.0f} MB of Parquet")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-        if not args.reuse:
+        if not args.reuse and not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
 

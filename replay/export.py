@@ -15,9 +15,11 @@ positions after P, so exports add up: run it with the `to_position` of the previ
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -73,6 +75,15 @@ def _latest_checkpoint(url: str, schema: str) -> Checkpoint:
     return checkpoints[-1]
 
 
+# Parquet options for the event files. No dictionary pages (the payload, ~1 KB of distinct JSON
+# per event, is the bulk of the file and never repeats: trying a dictionary for it, and the
+# Bloom filters written for dictionary columns, cost a third of the writing) — docs/benchmarks.md.
+_PARQUET = "FORMAT parquet, DICTIONARY_SIZE_LIMIT 0, WRITE_BLOOM_FILTER false"
+# PostgreSQL: this many COPY streams, each a range of positions on its own connection, read by
+# its own DuckDB cursor, side by side (each a file per partition).
+PARTS = 2
+
+
 def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Path) -> int:
     """One pass: read the CSV, derive type and month, write the partitioned files."""
     columns = "{" + ", ".join(f"'{c}': '{_CSV_TYPES[c]}'" for c in COLUMNS) + "}"
@@ -83,9 +94,39 @@ def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Pat
         f"payload_digest, payload, strftime(recorded_at AT TIME ZONE 'UTC', '%Y-%m') AS month "
         f"FROM (SELECT *, {_RECORDED_AT} AS recorded_at FROM read_csv('{source}', "
         f"header = false, columns = {columns}, delim = '{DELIMITER}', quote = '{QUOTE}', "
-        f"escape = '{QUOTE}', max_line_size = 100000000))) TO '{target}' (FORMAT parquet, "
+        f"escape = '{QUOTE}', new_line = '\\n', auto_detect = false, "
+        f"max_line_size = 100000000))) TO '{target}' ({_PARQUET}, "
         f"PARTITION_BY (event_type, month), FILENAME_PATTERN 'events_{{uuid}}')").fetchone()
     return int(row[0]) if row else 0
+
+
+def _ranges(after: int, upto: int, parts: int) -> list[tuple[int, int]]:
+    """(after, upto] cut into at most `parts` consecutive ranges of positions."""
+    bounds = sorted({after + (upto - after) * i // parts for i in range(parts + 1)})
+    return list(itertools.pairwise(bounds))
+
+
+def _export_part(con: duckdb.DuckDBPyConnection, url: str, schema: str, after: int, upto: int,
+                 staging: Path, source: Path) -> int:
+    """Positions (after, upto] into Parquet files under `staging`; the number of events."""
+    if url.startswith(("postgresql://", "postgres://")):
+        def write(path: Path) -> int:
+            return postgres_events_csv(url, schema, after, upto, path)
+    else:
+        def write(path: Path) -> int:
+            return sqlite_events_csv(url[len("sqlite:///"):], after, upto, path)
+    cursor = con.cursor()  # its own DuckDB connection: parts run at the same time
+    try:
+        cursor.execute("SET TimeZone = 'UTC'")
+        staging.mkdir(parents=True)
+        written, events = stream_events(
+            write, lambda path: _events_to_parquet(cursor, path, staging), source)
+    finally:
+        cursor.close()
+    if written != events:
+        raise ExportError(f"{written} events were read from the store but {events} "
+                          "reached the Parquet files")
+    return events
 
 
 def _export_events(con: duckdb.DuckDBPyConnection, url: str, schema: str, after: int,
@@ -94,26 +135,36 @@ def _export_events(con: duckdb.DuckDBPyConnection, url: str, schema: str, after:
     them were written (a failure half-way leaves no partial export behind)."""
     if after >= upto:
         return 0
-    if url.startswith(("postgresql://", "postgres://")):
-        def write(path: Path) -> int:
-            return postgres_events_csv(url, schema, after, upto, path)
-    else:
-        def write(path: Path) -> int:
-            return sqlite_events_csv(url[len("sqlite:///"):], after, upto, path)
+    parts = PARTS if url.startswith(("postgresql://", "postgres://")) else 1
     staging = out / f".export-{uuid.uuid4().hex}"
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def part(index: int, start: int, end: int) -> None:
+        try:
+            counts.append(_export_part(con, url, schema, start, end, staging / str(index),
+                                       scratch / f"events-{index}"))
+        except BaseException as error:  # re-raised below, after every part has stopped
+            failures.append(error)
+
     try:
-        written, events = stream_events(
-            write, lambda source: _events_to_parquet(con, source, staging), scratch / "events")
-        if written != events:
-            raise ExportError(f"{written} events were read from the store but {events} "
-                              "reached the Parquet files")
-        for file in sorted(staging.rglob("*.parquet")):
-            target = out / "events" / file.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            file.rename(target)
+        threads = [threading.Thread(target=part, args=(index, start, end),
+                                    name=f"letopis-export-part-{index}", daemon=True)
+                   for index, (start, end) in enumerate(_ranges(after, upto, parts))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+        for part_dir in sorted(staging.iterdir()):
+            for file in sorted(part_dir.rglob("*.parquet")):
+                target = out / "events" / file.relative_to(part_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                file.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return events
+    return sum(counts)
 
 
 def _projections_to_parquet(con: duckdb.DuckDBPyConnection, url: str, schema: str,
@@ -166,7 +217,7 @@ def export_parquet(url: str, schema: str, out: Path, from_position: int = 0) -> 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="letopis-export-") as directory:
         scratch = Path(directory)
-        con = duckdb.connect()
+        con = duckdb.connect(config={"threads": 1})  # one thread per part: see PARTS
         try:
             con.execute("SET TimeZone = 'UTC'")
             events = _export_events(con, url, schema, from_position, checkpoint.last_position,
