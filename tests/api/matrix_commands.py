@@ -8,7 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 from api.auth import ApiRole
-from tests.api.matrix_env import Case, Env, Request, fixed
+from tests.api.matrix_support import Case, Env, Request, fixed
 from tests.api.world import BASIS, YEAR, ok, org_body
 
 R = ApiRole
@@ -24,7 +24,7 @@ def _organisation_command(path: str, body: dict[str, Any]) -> Callable[[Env], Re
         school = str(env.world.school)
         return "POST", f"/organisations/{organisation}/{path}", {
             k: [school if x == "{w.school}" else x for x in v] if isinstance(v, list) else v
-            for k, v in body.items()}
+            for k, v in body.items()}, {}
 
     return build
 
@@ -32,14 +32,14 @@ def _organisation_command(path: str, body: dict[str, Any]) -> Callable[[Env], Re
 def _cancel(env: Env) -> Request:
     learner, _ = env.fresh_learner()
     return "POST", f"/learners/{learner}/cancellations", {
-        "cancelled_version": 2, "reason": "entered in error", "basis": BASIS}
+        "cancelled_version": 2, "reason": "entered in error", "basis": BASIS}, {}
 
 
 def _claim_batch(env: Env) -> Request:
     return "POST", "/claim-batches", {"claims": [{
         "kind": "advance", "payer_id": str(uuid4()), "provider_id": str(env.world.other_school),
         "month": "2026-09-01", "contracts": [{"contract_id": str(uuid4()),
-                                              "delivered_bp": 0}]}]}
+                                              "delivered_bp": 0}]}]}, {}
 
 
 LATER_COMMANDS: list[Case] = [

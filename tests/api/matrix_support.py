@@ -1,6 +1,7 @@
-"""Shared by the role × endpoint matrices of staff, olympiads, organisation cards and admissions
-(tests/api/test_access_matrix_staff.py, test_access_matrix_admissions.py): a world with a
-kindergarten and a college, tokens whose scope holds each request's target, and the check."""
+"""Shared by every role × endpoint matrix (tests/api/test_access_matrix.py with
+matrix_commands.py, test_access_matrix_staff.py, test_access_matrix_admissions.py): a small world
+with a kindergarten and a college, a token per role scoped to that world, builders of the
+requests, and the check."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from api.auth import ApiRole
 from letopis.store import init_store
 from projections.registry import PROJECTIONS
 from tests.api.conftest import Tokens, make_settings
-from tests.api.world import World, build_world, ok, org_body
+from tests.api.world import BASIS, YEAR, World, build_world, ok, org_body
 
 R = ApiRole
 ALL = frozenset(R)
@@ -29,6 +30,8 @@ PARENT, LEARNER, AUDITOR = R.PARENT, R.LEARNER, R.AUDITOR
 
 # method, path, JSON body, and claims that replace the role's default ones (e.g. the child)
 Request = tuple[str, str, dict[str, Any] | None, dict[ApiRole, dict[str, Any]]]
+# (name, request builder, roles allowed, status when allowed or None: "not 401/403")
+Case = tuple[str, Callable[["Env"], Request], frozenset[ApiRole], int | None]
 
 
 @dataclass
@@ -41,14 +44,17 @@ class Env:
     college: UUID
     serial: Iterator[int] = field(default_factory=lambda: count(1))
 
-    def headers(self, role: ApiRole, claims: dict[ApiRole, dict[str, Any]]) -> dict[str, str]:
+    def headers(self, role: ApiRole,
+                claims: dict[ApiRole, dict[str, Any]] | None = None) -> dict[str, str]:
+        """The role's token: its default scope in the world, with `claims[role]` on top. The
+        provider is the other school, the one the funding requests name as provider."""
         w = self.world
         scope: dict[ApiRole, dict[str, Any]] = {
             MUN: {"municipality": "Оренбург"}, STAFF: {"org": w.school},
-            TEACHER: {"org": w.school, "class_name": "5А"}, R.PROVIDER: {"org": w.school},
+            TEACHER: {"org": w.school, "class_name": "5А"}, R.PROVIDER: {"org": w.other_school},
             PARENT: {"learner": w.learner}, LEARNER: {"learner": w.learner},
         }
-        return self.tokens(role, **{**scope.get(role, {}), **claims.get(role, {})})
+        return self.tokens(role, **{**scope.get(role, {}), **(claims or {}).get(role, {})})
 
     def post(self, path: str, body: dict[str, Any] | None,
              headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -57,6 +63,17 @@ class Env:
     def year(self) -> int:
         """A fresh academic year's start, for commands whose stream is one per year."""
         return 2030 + next(self.serial)
+
+    def fresh_learner(self, enrolled: bool = True) -> tuple[UUID, UUID]:
+        """A new learner in the school's class 5А (or only registered)."""
+        learner, enrolment = uuid4(), uuid4()
+        self.post("/learners", {"learner_id": str(learner)})
+        if enrolled:
+            self.post(f"/learners/{learner}/enrolments", {
+                "enrolment_id": str(enrolment), "organisation_id": str(self.world.school),
+                "level": "basic_general", "class_or_group": "5А", "academic_year": YEAR,
+                "effective_on": "2026-09-01", "basis": BASIS})
+        return learner, enrolment
 
 
 def open_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
@@ -107,8 +124,12 @@ def check(env: Env, role: ApiRole, build: Callable[[Env], Request],
 
 def fixed(method: str, path: str, body: dict[str, Any] | None = None,
           claims: dict[ApiRole, dict[str, Any]] | None = None) -> Callable[[Env], Request]:
-    """A request whose path may name `{w.…}` (the world) or `{new}` (a fresh id)."""
+    """A request whose path and top-level string body values may name `{w.…}` (the world) or
+    `{new}` (one fresh id per request)."""
     def build(env: Env) -> Request:
-        return method, path.format(w=env.world, new=uuid4()), body, claims or {}
+        fill = {"w": env.world, "new": uuid4()}
+        filled = None if body is None else {
+            k: v.format(**fill) if isinstance(v, str) else v for k, v in body.items()}
+        return method, path.format(**fill), filled, claims or {}
 
     return build

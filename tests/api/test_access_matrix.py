@@ -4,47 +4,30 @@ here (not derived from api/access.py, so a change to the policy must change this
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.auth import ApiRole
-from letopis.store import init_store
-from projections.registry import PROJECTIONS
-from tests.api.conftest import Tokens, make_settings
 from tests.api.matrix_commands import LATER_COMMANDS
-from tests.api.matrix_env import Case, Env, Request, fixed
-from tests.api.world import BASIS, YEAR, build_world, ok, org_body
+from tests.api.matrix_support import ALL, Case, Env, Request, check, fixed, open_env
+from tests.api.world import BASIS, YEAR, ok, org_body
 
 R = ApiRole
-ALL = frozenset(R)
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    path: Path = tmp_path_factory.mktemp("matrix") / "letopis.sqlite"
-    init_store(f"sqlite:///{path}")
-    settings = make_settings(f"sqlite:///{path}")
-    tokens = Tokens(settings)
-    operator = tokens(R.REGIONAL_OPERATOR)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        world = build_world(client, operator)
-        for name in PROJECTIONS:  # reads below expect the world in every read model
-            assert client.app.state.runtime.projections.wait_for(  # type: ignore[attr-defined]
-                name, world.position, 60)
-        yield Env(client, world, tokens, operator)
+    yield from open_env(tmp_path_factory)
 
 
 def _org(env: Env) -> Request:
-    return "POST", "/organisations", org_body(uuid4(), "Оренбург", "СОШ 9")
+    return "POST", "/organisations", org_body(uuid4(), "Оренбург", "СОШ 9"), {}
 
 
 def _register(env: Env) -> Request:
-    return "POST", "/learners", {"learner_id": str(uuid4())}
+    return "POST", "/learners", {"learner_id": str(uuid4())}, {}
 
 
 def _enrol(env: Env) -> Request:
@@ -52,14 +35,14 @@ def _enrol(env: Env) -> Request:
     return "POST", f"/learners/{learner}/enrolments", {
         "enrolment_id": str(uuid4()), "organisation_id": str(env.world.school),
         "level": "basic_general", "class_or_group": "5А", "academic_year": YEAR,
-        "effective_on": "2026-09-01", "basis": BASIS}
+        "effective_on": "2026-09-01", "basis": BASIS}, {}
 
 
 def _transfer_within(env: Env) -> Request:
     learner, enrolment = env.fresh_learner()
     return "POST", f"/learners/{learner}/transfers-within", {
         "enrolment_id": str(enrolment), "class_or_group": "5Б", "academic_year": YEAR,
-        "effective_on": "2026-10-01", "basis": BASIS}
+        "effective_on": "2026-10-01", "basis": BASIS}, {}
 
 
 def _transfer_between(env: Env) -> Request:
@@ -69,14 +52,14 @@ def _transfer_between(env: Env) -> Request:
         str(env.world.other_school), "new_enrolment_id": str(uuid4()),
         "level": "basic_general", "class_or_group": "5В", "academic_year": YEAR,
         "expel_basis": BASIS, "expelled_on": "2026-10-01", "effective_on": "2026-10-02",
-        "basis": BASIS}
+        "basis": BASIS}, {}
 
 
 def _leave(env: Env) -> Request:
     learner, enrolment = env.fresh_learner()
     return "POST", f"/learners/{learner}/leavings", {
         "enrolment_id": str(enrolment), "reason": "learner_or_parents_initiative",
-        "effective_on": "2026-10-01", "basis": BASIS}
+        "effective_on": "2026-10-01", "basis": BASIS}, {}
 
 
 def _mark_body(mark_id: UUID) -> dict[str, Any]:
@@ -87,7 +70,7 @@ def _mark_body(mark_id: UUID) -> dict[str, Any]:
 
 def _mark(env: Env) -> Request:
     learner, _ = env.fresh_learner()
-    return "POST", f"/learners/{learner}/marks", _mark_body(uuid4())
+    return "POST", f"/learners/{learner}/marks", _mark_body(uuid4()), {}
 
 
 def _correct(env: Env) -> Request:
@@ -98,7 +81,7 @@ def _correct(env: Env) -> Request:
     return "POST", f"/learners/{learner}/mark-corrections", {
         "subject": "Математика", "academic_year": YEAR, "mark_id": str(uuid4()),
         "corrects_mark_id": str(mark), "value": "5", "reason": "typo",
-        "effective_on": "2026-09-15"}
+        "effective_on": "2026-09-15"}, {}
 
 
 _PARTY = {"organisation_id": str(uuid4()), "name": "УО", "inn": "7707083893",
@@ -184,16 +167,4 @@ CASES: list[Case] = [
                          ids=[c[0] for c in CASES])
 def test_role_matrix(env: Env, role: ApiRole, name: str, build: Callable[[Env], Request],
                      allowed: frozenset[ApiRole], success: int | None) -> None:
-    method, path, body = build(env)
-    response = env.client.request(method, path, json=body, headers=env.headers(role))
-    if role not in allowed:
-        expected = 401 if role is R.PUBLIC else 403
-        assert response.status_code == expected, response.text
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["code"] == ("unauthenticated" if expected == 401
-                                           else "forbidden")
-    elif success is not None:
-        assert response.status_code == success, response.text
-    else:
-        assert response.status_code not in (401, 403), response.text
-        assert response.status_code < 500, response.text
+    check(env, role, build, allowed, success)

@@ -20,6 +20,7 @@ from tests.api.matrix_support import (
     OP,
     PARENT,
     STAFF,
+    Case,
     Env,
     Request,
     check,
@@ -230,7 +231,7 @@ _ADMITS = frozenset({OP, MUN, STAFF})
 _COLLEGE = frozenset({OP, STAFF})
 
 # (name, request builder, roles allowed, status when allowed or None: "not 401/403")
-CASES: list[tuple[str, Callable[[Env], Request], frozenset[ApiRole], int | None]] = [
+CASES: list[Case] = [
     ("register kindergarten application", _register, _APPLICANTS, 201),
     ("change application", _change, _APPLICANTS, 201),
     ("confirm application", _on_child("confirmation", None), _QUEUE, 201),

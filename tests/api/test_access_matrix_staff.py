@@ -21,6 +21,7 @@ from tests.api.matrix_support import (
     OP,
     PARENT,
     STAFF,
+    Case,
     Env,
     Request,
     check,
@@ -218,7 +219,7 @@ _ENTRANTS = frozenset({OP, MUN, STAFF, PARENT, LEARNER})
 _PARTICIPANT = "/olympiads/{new}/participants/{w.learner}"
 
 # (name, request builder, roles allowed, status when allowed or None: "not 401/403")
-CASES: list[tuple[str, Callable[[Env], Request], frozenset[ApiRole], int | None]] = [
+CASES: list[Case] = [
     ("hire", _hire, _STAFF_WRITERS, 201),
     ("change position", _change_position, _STAFF_WRITERS, 201),
     ("employee leaves", _leave, _STAFF_WRITERS, 201),
