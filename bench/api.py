@@ -41,6 +41,7 @@ from bench.http_load import (
     run,
     wait_until_answering,
 )
+from bench.schemas import drop_store
 from domain.envelope import Actor, BasisDocument, Meta, Role
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
@@ -171,8 +172,7 @@ def build_region(args: argparse.Namespace) -> None:
 
     if not args.reuse:
         with psycopg.connect(args.url, autocommit=True) as conn:
-            for s in (args.schema, f"{args.schema}_proj"):
-                conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
+            drop_store(conn, args.schema)
     init_store(args.url, args.schema)
     recorder = open_store(args.url, args.schema)
     ledger = Ledger(recorder, system_clock)

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import psycopg
 from eventsourcing.persistence import StoredEvent
 
+from bench.schemas import drop_store
+
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 STATE = b'{"meta":{"actor":"bench"},"value":"5","lesson_on":"2026-09-01"}'
 
@@ -88,7 +90,7 @@ def setup(url: str, schema: str) -> None:
     from letopis.store.postgres import create_schema
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+        drop_store(conn, schema)
     create_schema(url, schema)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE TABLE "{schema}".raw (id bigserial PRIMARY KEY, stream_id uuid, '
@@ -143,7 +145,7 @@ def main() -> None:
         print(f"{writers} writer(s): letopis/eventsourcing = {ours / lib:.2f}x, "
               f"letopis/raw = {ours / raw:.2f}x")
     with psycopg.connect(args.url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
+        drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

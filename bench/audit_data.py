@@ -13,6 +13,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 import psycopg
 
+from bench.schemas import drop_store
 from letopis.store import init_store
 
 MARK_ID = "0" * 32
@@ -47,7 +48,7 @@ def generate(url: str, schema: str, events: int) -> float:
     """A fresh schema holding `events` events; returns the seconds it took."""
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+        drop_store(conn, schema)
     init_store(url, schema)
     topic, state = template_state()
     s = f'"{schema}"'

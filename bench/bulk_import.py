@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.schemas import drop_store
 from letopis.bulk.format import format_line
 from letopis.bulk.importer import Progress, import_file, open_target
 from letopis.store.postgres import PostgresRecorder, create_schema
@@ -104,7 +105,7 @@ def main() -> None:
     url, schema, n = args.url, args.schema, args.events
     s = f'"{schema}"'
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE".encode())
+        drop_store(conn, schema)
     create_schema(url, schema)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"CREATE TABLE {s}.raw_bare (position bigint, tx_id xid8, stream_id uuid, "
@@ -136,7 +137,7 @@ def main() -> None:
             size = path.stat().st_size
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE".encode())
+            drop_store(conn, schema)
     total = n / (ended - started)
     write = n / (ended - marks_at[0])
     print(f"events {n:,}, streams of {args.stream_length}, file {size / 1e6:.0f} MB "

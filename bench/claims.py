@@ -30,6 +30,7 @@ from bench.claims_baselines import (
     per_event,
     raw_write,
 )
+from bench.schemas import drop_store
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateKind, ChargeKind, certificate_id, leg
 from domain.contract import Contract
@@ -218,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     schema = args.schema or f"bench_claims_{int(time.time())}"
     meter = CpuMeter(args.url)  # names this process's connections: before the first one
     with psycopg.connect(args.url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+        drop_store(conn, schema)
     init_store(args.url, schema)
     store = open_store(args.url, schema)
     ledger = Ledger(store, Clock())
@@ -253,9 +254,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         store.close()
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE'.encode())
-                for suffix in ("_proj", "_keys"):  # the projections' and the key store's
-                    conn.execute(f'DROP SCHEMA IF EXISTS "{schema}{suffix}" CASCADE'.encode())
+                drop_store(conn, schema)
 
 
 if __name__ == "__main__":

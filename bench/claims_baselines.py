@@ -23,6 +23,7 @@ import psycopg
 from eventsourcing.domain import Aggregate, event
 
 from bench.library_projection import LetopisBench
+from bench.schemas import drop_schema
 from domain.certificate_values import ChargeKind
 from domain.envelope import Meta
 from domain.funding_accounts import Account, AccountKind, Transfer, TransferKind
@@ -142,7 +143,7 @@ def library_save(url: str, schema: str, meta: Meta, events: int, batch: int,
         "POSTGRES_SCHEMA": library_schema, "CREATE_TABLE": "y",
     }
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{library_schema}" CASCADE'.encode())
+        drop_schema(conn, library_schema)
         conn.execute(f'CREATE SCHEMA "{library_schema}"'.encode())
     app = LetopisBench(env=env)
     claim_id, month = uuid4(), date(2026, 9, 1)
@@ -169,5 +170,5 @@ def library_save(url: str, schema: str, meta: Meta, events: int, batch: int,
     finally:
         app.close()
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{library_schema}" CASCADE'.encode())
+            drop_schema(conn, library_schema)
     return events / elapsed, (client * 1e6 / events, server * 1e6 / events)

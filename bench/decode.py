@@ -1,10 +1,12 @@
 """Decoding stored events: the library's JSONTranscoder against the ledger's FastJSONTranscoder,
 on the same rows of an existing store, in CPU time of this process (robust on a busy machine):
 
-    python -m bench.decode --schema bench_proj --events 100000
+    python -m bench.projections --keep ...    # leaves the store bench_proj
+    python -m bench.decode --schema bench_proj --events 100000 --drop
 
 Runs alternate between the two decoders (`--repeat` each) and the median of each is reported.
-Both must produce equal events (checked on every row of the last run).
+Both must produce equal events (checked on every row of the last run). `--drop` drops the store
+(and its companion schemas) afterwards.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import psycopg
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from bench.projections import DEFAULT_URL, library_mapper
+from bench.schemas import drop_store
 from letopis.clock import system_clock
 from letopis.ledger import Ledger
 from letopis.store import open_store
@@ -38,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--schema", default="bench_proj")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--drop", action="store_true",
+                        help="drop the store and its companion schemas afterwards")
     args = parser.parse_args(argv)
     store = open_store(args.url, args.schema)
     ledger = Ledger(store, system_clock)
@@ -60,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {name:<28}{value:>12,.0f} events/s")
     ratio = medians["Letopis FastJSONTranscoder"] / medians["library JSONTranscoder"]
     print(f"  ratio {ratio:.2f}x")
+    if args.drop:
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.audit_data import generate
+from bench.schemas import drop_store
 from letopis.store import open_store
 from replay.audit_store import open_audit
 from replay.export import export_parquet
@@ -108,7 +109,7 @@ def main() -> None:
         shutil.rmtree(directory, ignore_errors=True)
         if not args.reuse and not args.keep:
             with psycopg.connect(args.url, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
+                drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any
 import psycopg
 
 from bench.projections import DEFAULT_URL, generate
+from bench.schemas import drop_store
 from letopis.clock import system_clock
 from letopis.ledger import Ledger
 from letopis.store import init_store, open_store
@@ -39,8 +40,7 @@ def main() -> None:
                         default=["organisation_registry", "learner_history", "digital_profile"])
     args = parser.parse_args()
     with psycopg.connect(args.url, autocommit=True) as conn:
-        for s in (args.schema, f"{args.schema}_proj"):
-            conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
+        drop_store(conn, args.schema)
     init_store(args.url, args.schema)
     store = open_store(args.url, args.schema)
     ledger = Ledger(store, system_clock)

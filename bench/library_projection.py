@@ -16,6 +16,7 @@ from eventsourcing.persistence import JSONTranscoder, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 
+from bench.schemas import drop_schema
 from letopis.catalogue import VALUE_TYPES
 from letopis.transcodings import DateAsISO, register_value_types
 
@@ -49,7 +50,7 @@ def run_library_projection(url: str, source_schema: str, events: int) -> float:
     parts = urlsplit(url)
     schema = f"{source_schema}_lib"
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+        drop_schema(conn, schema)
         conn.execute(f'CREATE SCHEMA "{schema}"'.encode())
         conn.execute(f'CREATE TABLE "{schema}".stream_counts (stream_id uuid PRIMARY KEY, '
                      "n bigint)".encode())
@@ -75,7 +76,7 @@ def run_library_projection(url: str, source_schema: str, events: int) -> float:
         elapsed = time.perf_counter() - started
     with psycopg.connect(url, autocommit=True) as conn:
         total = conn.execute(f'SELECT sum(n) FROM "{schema}".stream_counts'.encode()).fetchone()
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE'.encode())
+        drop_schema(conn, schema)
     assert total is not None
     assert int(total[0]) == events, total
     return events / elapsed

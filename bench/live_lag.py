@@ -20,6 +20,8 @@ from uuid import uuid4
 
 import psycopg
 
+from bench.schemas import drop_store
+
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -79,8 +81,7 @@ def main() -> None:
     from letopis.store import init_store
 
     with psycopg.connect(args.url, autocommit=True) as conn:
-        for s in (args.schema, f"{args.schema}_proj"):
-            conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
+        drop_store(conn, args.schema)
     init_store(args.url, args.schema)
     ctx = mp.get_context("spawn")
     out: mp.Queue[list[tuple[int, float]]] = ctx.Queue()
@@ -122,8 +123,7 @@ def main() -> None:
           f"projected: {len(lags)}")
     print(f"lag ms: p50 {pct(0.50):.0f}  p99 {pct(0.99):.0f}  max {lags[-1] * 1000:.0f}")
     with psycopg.connect(args.url, autocommit=True) as conn:
-        for s in (args.schema, f"{args.schema}_proj"):
-            conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
+        drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

@@ -46,14 +46,15 @@ def store_at(kind: str, url: str) -> Iterator[tuple[str, str]]:
         return
     import psycopg
 
+    from bench.schemas import drop_store
+
     schema = f"bench_pd_{uuid.uuid4().hex[:8]}"
     init_store(url, schema)
     try:
         yield url, schema
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
-            for name in (schema, f"{schema}_keys"):
-                conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'.encode())
+            drop_store(conn, schema)
 
 
 def timed(count: int, step: Callable[[int], object]) -> float:

@@ -9,6 +9,9 @@ same run on the same events:
   letopis <name>   `rebuild` of each registered projection from position 0 (pages of 1000)
   eventsourcing    the library's ProjectionRunner (one transaction per event) on a copy of the
                    first --library-events events, counting events per stream
+
+The store (and its companion schemas) is dropped at the end unless `--keep`, which leaves it for
+`bench.decode --schema S --drop`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import psycopg
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 
+from bench.schemas import drop_store
 from domain.envelope import Actor, BasisDocument, Meta, Role
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
@@ -129,10 +133,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--library-events", type=int, default=20_000)
     parser.add_argument("--schema", default="bench_proj")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated store (for `bench.decode --schema S --drop`)")
     args = parser.parse_args()
     with psycopg.connect(args.url, autocommit=True) as conn:
-        for s in (args.schema, f"{args.schema}_proj"):
-            conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE'.encode())
+        drop_store(conn, args.schema)
     init_store(args.url, args.schema)
     store = open_store(args.url, args.schema)
     ledger = Ledger(store, system_clock)
@@ -163,6 +168,9 @@ def main() -> None:
         print(f"letopis {name}: {rate / library:.1f}x library runner, "
               f"{rate / results['raw select']:.2f}x raw select")
     store.close()
+    if not args.keep:
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.audit_data import generate
+from bench.schemas import drop_store
 from letopis.store import open_store
 from replay.audit_postgres_read import HEADER, event_batches
 from replay.audit_store import open_audit
@@ -152,7 +153,7 @@ def append_overhead(url: str, schema: str, events: int, writers: int,
         stop.set()
         sealer.join()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+        drop_store(conn, schema)
     return sorted(plain)[len(plain) // 2], sorted(sealed)[len(sealed) // 2]
 
 
@@ -219,7 +220,7 @@ def main() -> None:
               f"a sealer running: overhead {(1 - with_sealer / plain) * 100:.1f}%")
     if not args.keep and not args.reuse:
         with psycopg.connect(args.url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'.encode())
+            drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,31 @@
+"""Dropping the PostgreSQL schemas a benchmark made, in one place.
+
+A Letopis store in schema `S` has two companions: `S_keys` (the key store, docs/privacy.md) and
+`S_proj` (the projections' tables). `drop_store` removes all three, so a benchmark never leaves
+a companion behind; `drop_schema` removes one schema that is not a store (a library baseline's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+COMPANIONS = ("_keys", "_proj")
+
+
+def store_schemas(schema: str) -> tuple[str, ...]:
+    """The store's schema and its companions, in the order they are dropped."""
+    return (schema, *(f"{schema}{suffix}" for suffix in COMPANIONS))
+
+
+def drop_schema(conn: psycopg.Connection[Any], schema: str) -> None:
+    """`DROP SCHEMA IF EXISTS schema CASCADE` (the name quoted as an identifier)."""
+    conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def drop_store(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Drop a Letopis store's schema and its companions (`_keys`, `_proj`), if they exist."""
+    for name in store_schemas(schema):
+        drop_schema(conn, name)
