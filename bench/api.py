@@ -1,7 +1,7 @@
 """The HTTP API under load on PostgreSQL: uvicorn (`letopis serve --workers N`) and a lean
 keep-alive load generator on loopback, with in-process baselines measured in the same run.
 
-    python -m bench.api --learners 100000 --rate 200 --seconds 20 [--workers 2] [--reuse]
+    python -m bench.api --learners 100000 --rate 200 --seconds 20 [--workers 2] [--keep|--reuse]
 
   profile reads, open loop  GET /learners/{id}/profile due at --rate req/s for --seconds (after
                             3 s of warm-up): achieved rate, p50/p99 from the due time, errors
@@ -13,7 +13,9 @@ keep-alive load generator on loopback, with in-process baselines measured in the
 The region (learners enrolled in 50 schools, one gradebook with --marks current marks each) is
 built by the aggregates and written with the bulk COPY path of `letopis import`; then only the
 read models in --projections catch up. The server does not follow; one `letopis projections run
---follow` process keeps those read models current while the benchmark writes.
+--follow` process keeps those read models current while the benchmark writes. The store and its
+companion schemas are dropped at the end unless `--keep` (leave the region for a later `--reuse`)
+or `--reuse`.
 """
 
 from __future__ import annotations
@@ -210,6 +212,8 @@ def main() -> None:
                         help="read models to build and follow (default: the one read here)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the region a previous run left in --schema")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the region at the end (for later --reuse runs)")
     args = parser.parse_args()
 
     from api.auth import ApiRole, issue_token
@@ -263,6 +267,9 @@ def main() -> None:
     print(f"HTTP max reads / in-process reads = {rows[1][1] / rows[3][1]:.2f}x; "
           f"HTTP max writes / in-process writes = {rows[2][1] / rows[4][1]:.2f}x; "
           f"open-loop read p99 / in-process read p99 = {rows[0][3] / rows[3][3]:.1f}x")
+    if not args.keep and not args.reuse:
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":

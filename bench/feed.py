@@ -85,6 +85,8 @@ def main() -> None:
               f"{entries:>9,}")
     close()
     store.close()
+    with psycopg.connect(args.url, autocommit=True) as conn:
+        drop_store(conn, args.schema)
 
 
 if __name__ == "__main__":
