@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import queue
 import time
 from datetime import UTC, date, datetime
 from uuid import uuid4
@@ -71,6 +72,20 @@ def _follower(url: str, schema: str, stop_after: float) -> None:
     store.close()
 
 
+def _committed(out: mp.Queue[list[tuple[int, float]]],
+               writer: mp.process.BaseProcess) -> list[tuple[int, float]] | None:
+    """The writer's commit times, or None if it died without sending them (no endless wait)."""
+    while True:
+        try:
+            return out.get(timeout=1)
+        except queue.Empty:
+            if not writer.is_alive():
+                try:
+                    return out.get(timeout=1)
+                except queue.Empty:
+                    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="live projection lag under steady writes")
     parser.add_argument("--url", default=os.environ.get("LETOPIS_TEST_DATABASE_URL", DEFAULT_URL))
@@ -104,9 +119,15 @@ def main() -> None:
                 seen.append((position, time.time()))
                 last = position
             time.sleep(0.002)
-    committed = out.get()
+    committed = _committed(out, writer)
     writer.join()
+    if committed is None:
+        follower.terminate()
     follower.join()
+    if committed is None:
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            drop_store(conn, args.schema)
+        raise SystemExit(f"live_lag: the writer process failed (exit code {writer.exitcode})")
     lags, i = [], 0
     for position, at in committed:
         while i < len(seen) and seen[i][0] < position:
