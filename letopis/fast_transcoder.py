@@ -1,10 +1,12 @@
-"""A faster reader of the same stored bytes: one C-level `json.loads`, then a type-directed walk.
+"""A faster reader of the same stored bytes: one C-level JSON parse, then a type-directed walk.
 
 The library's `JSONTranscoder` decodes with an `object_hook` that runs Python code for every
 JSON object (every UUID, datetime, enum and envelope field is one), then calls the transcoding.
 This transcoder writes exactly the same bytes and reads them back to the same objects:
 
-- `json.loads` without a hook builds plain dicts at C speed;
+- the bytes are parsed without a hook into plain dicts at C speed, by `orjson` (2-3x the speed
+  of `json.loads` on events); anything it refuses (an integer past 64 bits, a lone surrogate)
+  is parsed again by `json.loads`, so the same bytes give the same values;
 - a walk then rebuilds only the tagged values (`{"_type_": name, "_data_": …}`), with decoders
   specialised per name: enum members come from their value map, UUIDs are built from their int,
   dataclasses of `letopis.transcodings.DataclassAsDict` from a cached field plan, and small
@@ -27,6 +29,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID, SafeUUID
 
+import orjson
 from eventsourcing.persistence import (
     DatetimeAsISO,
     JSONTranscoder,
@@ -37,16 +40,27 @@ from eventsourcing.persistence import (
 
 from letopis.transcodings import DataclassAsDict, DateAsISO, EnumAsValue
 
-_META_MARK = ',"meta":{"_type_":"letopis.Meta","_data_":'
-_META_START = len(',"meta":')
+_META_MARK = b',"meta":{"_type_":"letopis.Meta","_data_":'
+_META_START = len(b',"meta":')
 _CACHE_LIMIT = 50_000
 _META_CACHE_LIMIT = 4_096
 _SHARE_TRIAL = 1_000  # values of a class decoded before deciding whether sharing pays
 _set = object.__setattr__
-_loads = json.JSONDecoder().decode
+_json_loads = json.JSONDecoder().decode
+_fast_loads = orjson.loads
+_FastError = orjson.JSONDecodeError
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        return _fast_loads(data)
+    except _FastError:  # what `json` accepts and orjson does not, or not JSON (raises again)
+        return _json_loads(data.decode("utf8"))
+
 _UNKNOWN = SafeUUID.unknown
 
 Decoder = Callable[[Any], Any]
+_MISSING = object()
 
 
 def _cached(build: Callable[[str], Any]) -> Decoder:
@@ -54,11 +68,11 @@ def _cached(build: Callable[[str], Any]) -> Decoder:
 
     def decode(text: Any) -> Any:
         try:
-            return cache[text]
-        except KeyError:
-            pass
+            value = cache.get(text, _MISSING)  # most ids and timestamps miss: no KeyError
         except TypeError:  # not hashable: not ours, let the builder complain
             return build(text)
+        if value is not _MISSING:
+            return value
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         value = cache[text] = build(text)
@@ -82,7 +96,7 @@ class FastJSONTranscoder(JSONTranscoder):
     def __init__(self) -> None:
         super().__init__()
         self._decoders: dict[str, Decoder] = {}
-        self._meta_cache: dict[str, Any] = {}
+        self._meta_cache: dict[bytes, Any] = {}
         self._last_meta: tuple[Any, str] = (None, "")
         self._meta_type: type | None = None
 
@@ -112,24 +126,24 @@ class FastJSONTranscoder(JSONTranscoder):
     # -- decoding ---------------------------------------------------------------------------
 
     def decode(self, data: bytes) -> Any:
-        text = data.decode("utf8")
-        cut = text.rfind(_META_MARK)
-        if cut > 0 and text.endswith("}}}"):
-            head = text[:cut] + "}"
-            envelope = text[cut + _META_START:-1]  # '{"_type_":…}' of the meta
+        data = bytes(data)
+        cut = data.rfind(_META_MARK)
+        if cut > 0 and data.endswith(b"}}}"):
+            head = data[:cut] + b"}"
+            envelope = data[cut + _META_START:-1]  # b'{"_type_":…}' of the meta
             meta = self._meta_cache.get(envelope)
             if meta is None:
                 try:
                     meta = self._tagged(_loads(envelope))
                 except ValueError:  # 'meta' was nested deeper than the event: no shortcut
-                    return self._walk(_loads(text))
+                    return self._walk(_loads(data))
                 if len(self._meta_cache) >= _META_CACHE_LIMIT:
                     self._meta_cache.clear()
                 self._meta_cache[envelope] = meta
             state = self._walk(_loads(head))
             state["meta"] = meta
             return state
-        return self._walk(_loads(text))
+        return self._walk(_loads(data))
 
     def _walk(self, value: Any) -> Any:
         kind = type(value)

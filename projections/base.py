@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from eventsourcing.domain import DomainEventProtocol
@@ -38,6 +38,11 @@ class Fold:
     table: str
     key: Callable[[Event, Rows], str | Sequence[str] | None]
     apply: Callable[[Row | None, Event], Row | None]
+    # The event classes `key` can name a row for; None: any. The engine does not call the key
+    # function of other classes (it returns None for them); the in-memory reference
+    # (projections/memory.py) calls every key function, so the property tests catch a class
+    # left out.
+    types: frozenset[type[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,16 @@ class Projection:
     # Other events are passed over without being decoded; the position still advances.
     # Empty means every event. Keep historical (renamed) topics here too.
     topics: tuple[str, ...] = ()
+    _by_type: dict[type[Any], tuple[Fold, ...]] = field(default_factory=dict, init=False,
+                                                       repr=False, compare=False)
+
+    def folds_for(self, event_type: type[Any]) -> tuple[Fold, ...]:
+        """The folds whose key function may name a row for an event of this class, in order."""
+        folds = self._by_type.get(event_type)
+        if folds is None:
+            folds = self._by_type[event_type] = tuple(
+                f for f in self.folds if f.types is None or event_type in f.types)
+        return folds
 
     def reads(self, topic: str) -> bool:
         return not self.topics or topic.startswith(self.topics)

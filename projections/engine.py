@@ -160,7 +160,7 @@ class Engine:
         wanted: set[tuple[str, str]] = set()
         for _, event in events:
             plan: list[tuple[Fold, tuple[str, ...] | None]] = []
-            for fold in projection.folds:
+            for fold in projection.folds_for(type(event)):
                 reads, misses = probe.reads, probe.misses
                 try:
                     keys = keys_of(fold.key(event, probe))

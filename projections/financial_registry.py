@@ -115,7 +115,7 @@ def _apply_municipality_month(row: Row | None, event: Event) -> Row | None:
 
 
 MUNICIPALITY_MONTHS_FOLD = Fold(MUNICIPALITY_MONTHS, _municipality_month_key,
-                                _apply_municipality_month)
+                                _apply_municipality_month, CERTIFICATE_TYPES)
 
 FINANCIAL_REGISTRY = Projection(
     name="financial_registry",

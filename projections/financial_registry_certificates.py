@@ -278,9 +278,10 @@ def _apply_contract(row: Row | None, event: Event) -> Row | None:
     return _apply_money_event(base, event)
 
 
-GROUPS_FOLD = Fold(GROUPS, _group_key, _apply_group)
-CERTIFICATES_FOLD = Fold(CERTIFICATES, _certificate_key, _apply_certificate)
-CONTRACTS_FOLD = Fold(CONTRACTS, _contract_key, _apply_contract)
+GROUPS_FOLD = Fold(GROUPS, _group_key, _apply_group, GROUP_TYPES)
+CERTIFICATES_FOLD = Fold(CERTIFICATES, _certificate_key, _apply_certificate, CERTIFICATE_TYPES)
+CONTRACTS_FOLD = Fold(CONTRACTS, _contract_key, _apply_contract,
+                      CONTRACT_TYPES | CONTRACT_MONEY_TYPES)
 
 __all__ = ["BALANCES", "CERTIFICATES", "CERTIFICATES_FOLD", "CONTRACTS", "CONTRACTS_FOLD",
            "GROUPS", "GROUPS_FOLD", "derive_balances"]

@@ -171,6 +171,7 @@ def _apply_provider_month(row: Row | None, event: Event) -> Row | None:
             "final": _sums(claims, "final"), "total": _sums(claims, None)}
 
 
-CLAIMS_FOLD = Fold(CLAIMS, _claim_key, _apply_claim)
-PAYMENTS_FOLD = Fold(PAYMENTS, _payment_key, _apply_payment)
-PROVIDER_MONTHS_FOLD = Fold(PROVIDER_MONTHS, _provider_month_key, _apply_provider_month)
+CLAIMS_FOLD = Fold(CLAIMS, _claim_key, _apply_claim, CLAIM_TYPES)
+PAYMENTS_FOLD = Fold(PAYMENTS, _payment_key, _apply_payment, frozenset((PaymentRecorded,)))
+PROVIDER_MONTHS_FOLD = Fold(PROVIDER_MONTHS, _provider_month_key, _apply_provider_month,
+                            CLAIM_TYPES)
