@@ -26,6 +26,7 @@ from projections.paging import (
     PageWrites,
     quick_handoff,
     relaxed_gc,
+    settle_survivors,
 )
 from projections.storage import GenerationRetired, ProjectionStore
 
@@ -97,6 +98,9 @@ class Engine:
         reader = PageReader(lambda after: self._page(after, stop), ahead=self.read_ahead)
         writes = PageWrites(self.store)
         carried: dict[tuple[str, str], Row | None] = {}
+        # From position 0 the generation has no row (rows commit with their position): while
+        # every row written is carried, a row not carried does not exist.
+        complete = position == 0
         try:
             while max_pages is None or pages < max_pages:
                 notifications = reader.page(position)
@@ -104,11 +108,14 @@ class Engine:
                     break
                 events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
                           if projection.reads(n.topic)]
-                rows = self._fold_page(projection, generation, events, carried, writes)
+                rows = self._fold_page(projection, generation, events, carried, writes,
+                                       complete)
                 position = notifications[-1].id
                 writes.submit(projection.name, generation, rows.changes, position,
                               len(notifications))  # positions passed, folded or not
                 carried = rows.carried()
+                complete = complete and rows.carries_all()
+                settle_survivors()
                 pages += 1
             writes.settle()
         except GenerationRetired:
@@ -122,8 +129,8 @@ class Engine:
 
     def _fold_page(self, projection: Projection, generation: int,
                    events: list[tuple[int, Event]], carried: dict[tuple[str, str], Row | None],
-                   writes: PageWrites) -> PageRows:
-        rows = PageRows(self.store, projection.name, generation, carried)
+                   writes: PageWrites, complete: bool) -> PageRows:
+        rows = PageRows(self.store, projection.name, generation, carried, complete=complete)
         plans = self._plan_page(projection, rows, events)
         for (position, event), plan in zip(events, plans, strict=True):
             try:

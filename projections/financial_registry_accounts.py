@@ -110,18 +110,21 @@ def moved(transfers: tuple[Any, ...], key: str) -> dict[str, int]:
     return sums
 
 
-_IDS: dict[Any, str] = {}  # str(UUID) of the ids a page repeats (every fold keys by them)
+_IDS: dict[int, str] = {}  # str(UUID) of the ids a page repeats (every fold keys by them)
 
 
 def sid(value: Any) -> str:
-    """`str(value)` of a UUID, cached (the hex formatting costs more than the lookup)."""
+    """`str(value)` of a UUID, cached (the hex formatting costs more than the lookup). Keyed
+    by the UUID's int: hashing a UUID itself runs Python code (`UUID.__hash__`, `__eq__`)."""
     try:
-        return _IDS[value]
-    except KeyError:
-        pass
-    if len(_IDS) >= 100_000:
-        _IDS.clear()
-    text = _IDS[value] = str(value)
+        number = value.int
+    except AttributeError:
+        return str(value)
+    text = _IDS.get(number)
+    if text is None:
+        if len(_IDS) >= 100_000:
+            _IDS.clear()
+        text = _IDS[number] = str(value)
     return text
 
 

@@ -74,6 +74,21 @@ def test_live_incremental_equals_rebuild_equals_memory(ledger: Ledger, engine: E
     assert state.position == ledger.recorder.max_notification_id()
 
 
+def test_rebuild_reads_rows_back_once_more_rows_than_it_carries(
+        ledger: Ledger, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # From position 0 a catch-up knows a row it does not carry does not exist, as long as it
+    # carries every row; past the carry limit it must ask the store again.
+    monkeypatch.setattr("projections.paging.CARRY_LIMIT", 2)
+    service = OrganisationService(ledger)
+    for i in range(1, 7):  # two pages of three registrations
+        service.register(ctx(f"r{i}"), UUID(int=i), BASE)
+    service.change_details(ctx("c1"), UUID(int=1), dataclasses.replace(BASE, short_name="СОШ"))
+    engine.rebuild(ORGANISATION_REGISTRY)  # the third page changes a row no longer carried
+    expected = fold_events(ORGANISATION_REGISTRY, all_events(ledger))["organisations"]
+    assert expected[str(UUID(int=1))]["short_name"] == "СОШ"
+    assert dict(engine.store.scan("organisation_registry", "organisations")) == expected
+
+
 def test_crash_between_pages_resumes_exactly_once(ledger: Ledger, engine: Engine,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     write_history(ledger, 1, 6)
