@@ -12,12 +12,13 @@ domains' streams), never by the marks; files are written in Parquet parts of a m
 
 from __future__ import annotations
 
+import hashlib
 import random
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID
 
 from eventsourcing.persistence import StoredEvent
 
@@ -82,6 +83,8 @@ class FileDemoGenerator(DemoGenerator):
             stream = str(stream_id)
             prefix = plan.command_id("mark", n, subject, start) + "/"
             state_prefix, payload_prefix = state_text(prefix), payload_text(subject)
+            mark_name = "/".join(str(p) for p in (plan.seed, "mark", n, subject,
+                                                               start, ""))
             values = []
             version = 1
             for week, lesson_on in enumerate(days):
@@ -89,10 +92,10 @@ class FileDemoGenerator(DemoGenerator):
                 values.append(int(value))
                 on = lesson_on.isoformat()
                 stamp = self._stamp(lesson_on, 12)
-                mark = plan.uuid("mark", n, subject, start, week)
+                mark_hex, mark = _uuid5(f"{mark_name}{week}")
                 command_id = f"{prefix}{week}"
                 payload = current_payload.format(
-                    ts=stamp, mark_hex=mark.hex, mark=str(mark), lesson=on, effective=on,
+                    ts=stamp, mark_hex=mark_hex, mark=mark, lesson=on, effective=on,
                     learner=learner, value=value, user=user, command_id="",
                     subject=payload_prefix, year=year)
                 result = mark_result(stream, version + 1, payload)
@@ -105,7 +108,7 @@ class FileDemoGenerator(DemoGenerator):
                     result_or_none = result
                 version += 1
                 write(command_id, result_or_none, stream, version, MARK_TOPIC,
-                      current_state.format(ts=stamp, mark_hex=mark.hex, lesson=on,
+                      current_state.format(ts=stamp, mark_hex=mark_hex, lesson=on,
                                            effective=on, value=value, user=user,
                                            command_id=state_prefix + str(week)))
                 self.sink.skip(version if version == 2 else 1)
@@ -138,6 +141,20 @@ class FileDemoGenerator(DemoGenerator):
                               meta=meta)
         (event,) = book.collect_events()
         return self.to_stored(event)
+
+
+_DEMO_PREFIX = NAMESPACE_URL.bytes + b"letopis-demo/"
+
+
+def _uuid5(name: str) -> tuple[str, str]:
+    """`DemoPlan.uuid` (uuid5 in the URL namespace) as hex and as text, without UUID objects:
+    the same bits as the standard library's uuid5 (tested by the file equivalence test)."""
+    digest = bytearray(hashlib.sha1(_DEMO_PREFIX + name.encode(), usedforsecurity=False)
+                       .digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return h, f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def generate_files(plan: DemoPlan, out: Path, file_format: str = "parquet") -> FilesReport:

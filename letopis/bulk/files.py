@@ -4,13 +4,13 @@ as a stream of rows in global order, in bounded memory.
 A Parquet part holds the same six columns as an NDJSON line (docs/import.md), `command_result`
 NULL on a command's later rows. Parts are named `part-NNNNNN.parquet` and read in name order;
 a command may continue from one part into the next. DuckDB (already a dependency) writes and
-reads them: rows are spooled to a CSV chunk that DuckDB turns into a zstd Parquet part, so
-neither pyarrow nor a whole region in memory is needed.
+reads them: rows are spooled to a delimited text chunk (fields separated by U+001F, which
+JSON text never holds raw, so nothing needs quoting) that DuckDB turns into a zstd Parquet
+part, so neither pyarrow nor a whole region in memory is needed.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Protocol
@@ -69,15 +69,13 @@ class ParquetWriter:
         self.parts = 0
         self.rows = 0
         self._in_part = 0
-        self._chunk = directory / ".chunk.csv"
+        self._chunk = directory / ".chunk.txt"
         self._out: IO[str] | None = None
-        self._csv: csv.DictWriter[str] | None = None
-        self._row: Callable[[tuple[object, ...]], object] | None = None
 
-    def _open(self) -> Callable[[tuple[object, ...]], object]:
-        self._out = self._chunk.open("w", encoding="utf-8", newline="")
-        self._row = csv.writer(self._out, lineterminator="\n").writerow
-        return self._row
+    def _open(self) -> IO[str]:
+        self._out = self._chunk.open("w", encoding="utf-8", newline="\n",
+                                     buffering=1 << 20)
+        return self._out
 
     def write(self, command_id: str, result: str | None, stream_id: UUID, version: int,
               topic: str, state: bytes) -> None:
@@ -85,9 +83,10 @@ class ParquetWriter:
 
     def write_text(self, command_id: str, result: str | None, stream_id: str, version: int,
                    topic: str, state: str) -> None:
-        row = self._row or self._open()
-        # NULL is an unquoted empty field; a real empty string never occurs (checked on import).
-        row((command_id, result, stream_id, version, topic, state))
+        text = f"{command_id}\x1f{result or ''}\x1f{stream_id}\x1f{version}\x1f{topic}\x1f{state}\n"
+        if text.count("\x1f") != 5 or text.count("\n") != 1:  # JSON escapes both: never
+            raise ValueError(f"command {command_id!r}: a field holds U+001F or a newline")
+        (self._out or self._open()).write(text)
         self.rows += 1
         self._in_part += 1
         if self._in_part >= self.part_rows:
@@ -99,13 +98,13 @@ class ParquetWriter:
         import duckdb
 
         self._out.close()
-        self._out, self._row = None, None
+        self._out = None
         part = self.directory / f"part-{self.parts:06d}.parquet"
-        with duckdb.connect() as con:
-            con.execute("SET preserve_insertion_order = true")
+        with duckdb.connect(config={"memory_limit": "1GB", "threads": "2"}) as con:
+            # An empty field (a command's later rows have no result) reads as NULL.
             con.execute(
-                f"COPY (SELECT * FROM read_csv(?, header = false, quote = '\"', "  # noqa: S608
-                f"escape = '\"', columns = {_COLUMNS}, parallel = false)) "
+                f"COPY (SELECT * FROM read_csv(?, header = false, delim = '\x1f', "  # noqa: S608
+                f"quote = '', escape = '', columns = {_COLUMNS}, parallel = false)) "
                 f"TO '{part}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)",
                 [str(self._chunk)])
         self._chunk.unlink()
