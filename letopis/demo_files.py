@@ -110,7 +110,8 @@ class FileDemoGenerator(DemoGenerator):
                 write(command_id, result_or_none, stream, version, MARK_TOPIC,
                       current_state.format(ts=stamp, mark_hex=mark_hex, lesson=on,
                                            effective=on, value=value, user=user,
-                                           command_id=state_prefix + str(week)))
+                                           command_id=state_prefix + str(week),
+                                           source="demo"))
                 self.sink.skip(version if version == 2 else 1)
             quarter = str(int(sum(values) / len(values) + 0.5))  # half up, as the demo
             self._quarter(n, learner_id, subject, start, year, stream, version, quarter, user)
@@ -123,7 +124,7 @@ class FileDemoGenerator(DemoGenerator):
         command_id = self.plan.command_id("quarter", n, subject, start)
         fields = {"ts": stamp, "mark_hex": mark.hex, "mark": str(mark),
                   "effective": end.isoformat(), "learner": str(learner_id), "value": value,
-                  "user": user, "year": year}
+                  "user": user, "year": year, "source": "demo"}
         payload = self.templates.payload[MarkKind.PERIOD].format(
             **fields, lesson="", command_id="", subject=payload_text(subject))
         state = self.templates.state[MarkKind.PERIOD].format(

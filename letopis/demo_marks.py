@@ -33,6 +33,7 @@ _SLOTS = {  # slot -> its sentinel as it appears in the encoded text
     "lesson": _LESSON.isoformat(), "effective": _EFFECTIVE.isoformat(),
     "learner": str(_LEARNER), "value": "VALUE_SENTINEL", "user": "USER_SENTINEL",
     "command_id": "COMMAND_SENTINEL", "subject": "SUBJECT_SENTINEL", "year": "YEAR_SENTINEL",
+    "source": "SOURCE_SENTINEL",
 }
 
 
@@ -72,7 +73,7 @@ class MarkTemplates:
             meta = Meta(recorded_at=_TS, effective_on=_EFFECTIVE,
                         actor=Actor(user_id=_SLOTS["user"], role=Role.TEACHER),
                         command_id=_SLOTS["command_id"], basis=None, correlation_id=None,
-                        causation_id=None, source_system="demo")
+                        causation_id=None, source_system=_SLOTS["source"])
             fields = {"mark_id": _MARK, "kind": kind, "value": value,
                       "lesson_on": _LESSON if current else None,
                       "work_kind": "lesson" if current else None,

@@ -35,6 +35,8 @@ class ImportReport:
     events: int
     skipped_commands: int
     batches: int
+    fast_marks: int = 0  # marks checked on the fast path (letopis/bulk/marks.py)
+    deferred_streams: int = 0  # gradebooks that left it and were replayed in full
 
 
 @contextmanager
@@ -59,9 +61,11 @@ def open_target(store: LedgerRecorder, url: str, schema: str) -> Iterator[Target
 def import_file(store: LedgerRecorder, target: Target, path: Path, *,
                 batch_size: int = DEFAULT_BATCH, progress: Progress = Progress()) -> ImportReport:
     """Import `path` into the store; raises ImportRefused (nothing written) on a bad file."""
-    checked = Checker(Ledger(store, system_clock), target).check(
-        read_groups(path, progress.checked))
+    checker = Checker(Ledger(store, system_clock), target)
+    checked = checker.check(read_groups(path, progress.checked))
+    checker.replay_deferred(read_groups(path))
     if progress.start_writing is not None:
         progress.start_writing(checked.new_events)
     batches = target.flush(batch_size, progress.written)
-    return ImportReport(checked.new_commands, checked.new_events, len(checked.skip), batches)
+    return ImportReport(checked.new_commands, checked.new_events, len(checked.skip), batches,
+                        checked.fast_marks, checked.deferred_streams)
