@@ -62,8 +62,8 @@ def _rows(directory: Path) -> Iterator[tuple[UUID, int, str, str]]:
 
     with duckdb.connect() as con:
         for part in input_parts(directory):
-            cursor = con.execute("SELECT stream_id::UUID, version, topic, state FROM read_parquet(?)",
-                                 [str(part)])
+            cursor = con.execute("SELECT stream_id::UUID, version, topic, state "
+                                 "FROM read_parquet(?)", [str(part)])
             while batch := cursor.fetchmany(20_000):
                 yield from batch
 

@@ -47,13 +47,15 @@ class Checked:
 
 
 class Checker:
-    def __init__(self, ledger: Ledger, target: Target) -> None:
+    def __init__(self, ledger: Ledger, target: Target, *, track_ids: bool = True) -> None:
         self.ledger = ledger
         self.target = target
         self.topics = known_topics()
         self.heads: dict[UUID, int] = {}
         self.aggregates: dict[UUID, Any] = {}
-        self.seen: dict[str, int] = {}  # command id -> first line
+        # command id -> first line; off when the caller checks repeats otherwise (groups.py)
+        self.track_ids = track_ids
+        self.seen: dict[str, int] = {}
         self.result = Checked()
         self.shapes = MarkShapes(ledger)
         self.books = Books()
@@ -83,10 +85,11 @@ class Checker:
 
     def _check_group(self, group: Group, recorded_digest: str | None) -> None:
         first = group.lines[0].number
-        if group.command_id in self.seen:
-            raise ImportRefused(first, f"command id {group.command_id!r} appears twice in the "
-                                f"file (first at line {self.seen[group.command_id]})")
-        self.seen[group.command_id] = first
+        if self.track_ids:
+            if group.command_id in self.seen:
+                raise ImportRefused(first, f"command id {group.command_id!r} appears twice in "
+                                    f"the file (first at line {self.seen[group.command_id]})")
+            self.seen[group.command_id] = first
         streams = _result_streams(first, group.result)
         if recorded_digest is not None:
             content = digest(group.result, ((ln.stream_id, ln.version, ln.topic, ln.state)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from letopis.bulk.checks import Checker
+from letopis.bulk.files import input_parts
+from letopis.bulk.groups import refuse_repeated_commands
 from letopis.bulk.reader import read_groups
 from letopis.bulk.target import Target
 from letopis.clock import system_clock
@@ -61,7 +63,11 @@ def open_target(store: LedgerRecorder, url: str, schema: str) -> Iterator[Target
 def import_file(store: LedgerRecorder, target: Target, path: Path, *,
                 batch_size: int = DEFAULT_BATCH, progress: Progress = Progress()) -> ImportReport:
     """Import `path` into the store; raises ImportRefused (nothing written) on a bad file."""
-    checker = Checker(Ledger(store, system_clock), target)
+    parts = input_parts(path)
+    parquet = all(part.suffix == ".parquet" for part in parts)
+    if parquet:  # out of core: the file's command ids would not fit in memory at scale
+        refuse_repeated_commands(parts)
+    checker = Checker(Ledger(store, system_clock), target, track_ids=not parquet)
     checked = checker.check(read_groups(path, progress.checked))
     checker.replay_deferred(read_groups(path))
     if progress.start_writing is not None:

@@ -81,3 +81,32 @@ def test_the_parquet_parts_import_into_a_store_equal_to_the_command_path(
 
     assert imported.events == report.events == origin.count_events()
     assert _events(store) == _events(origin)
+
+
+def test_a_command_id_repeated_across_parquet_parts_is_refused(
+        store: LedgerRecorder, store_url: tuple[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from letopis.bulk.files import ParquetWriter
+    from letopis.bulk.format import ImportRefused
+
+    rows = _rows(_ndjson(tmp_path))
+    # The first command again at the end, under its own id: a second group of that id.
+    first = rows[0]
+    repeated = [*rows, {**first, "stream_id": "6f0a8a57-0000-4000-8000-000000000001"}]
+    out = tmp_path / "repeated"
+    writer = ParquetWriter(out, part_rows=400)
+    for row in repeated:
+        writer.write_text(row["command_id"], row.get("command_result"), row["stream_id"],
+                          row["version"], row["topic"], row["state"])
+    writer.close()
+
+    with pytest.raises(ImportRefused, match=f"line {len(repeated)}: .* appears twice in the "
+                       "file \\(first at line 1\\)"), open_target(store, *store_url) as target:
+        import_file(store, target, out, batch_size=500)
+    assert store.count_events() == 0
+
+
+def _ndjson(tmp_path: Path) -> Path:
+    out = tmp_path / "region.ndjson"
+    generate_files(DemoPlan(learners=3, years=1, seed=2, weeks_of_marks=1), out, "ndjson")
+    return out
