@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -29,6 +29,10 @@ FIRST_YEAR = 2025
 # 5: + applications and queues (kindergarten round, first-class and college admission)
 DEMO_CONTENT_VERSION = 5
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
+# The other domains' content (exams, funding, staff and olympiad, admissions) covers the first
+# learners only: their olympiad, certificate-group and claim streams grow with the learners they
+# take, and every command replays its stream, so a 250,000-learner region would never finish.
+EXTENSION_LEARNERS = 1_000
 
 
 class SettableClock:
@@ -114,8 +118,13 @@ class DemoGenerator:
             start = FIRST_YEAR + year_index
             for n in range(self.plan.learners):
                 self._learner_year(n, start, year_index, schools)
-        for extend in _extensions():
-            extend(self)
+        full = self.plan
+        self.plan = replace(full, learners=min(full.learners, EXTENSION_LEARNERS))
+        try:
+            for extend in _extensions():
+                extend(self)
+        finally:
+            self.plan = full
         self.s.organisations.record_licence(
             self._ctx(date(FIRST_YEAR, 9, 1), *self.plan.marker_parts),
             schools[0], Licence(number="Л035-01212-56/00000001", issued_on=date(2015, 3, 2),
