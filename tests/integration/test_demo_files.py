@@ -110,3 +110,34 @@ def _ndjson(tmp_path: Path) -> Path:
     out = tmp_path / "region.ndjson"
     generate_files(DemoPlan(learners=3, years=1, seed=2, weeks_of_marks=1), out, "ndjson")
     return out
+
+
+def test_the_cli_writes_parquet_parts_and_imports_them_with_progress(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from letopis.cli import run
+    from letopis.store import open_store
+
+    out = tmp_path / "region"
+    assert run(["demo", "generate", "--learners", "3", "--weeks", "2", "--lessons", "2",
+                "--seed", "4", "--out", str(out)]) == 0
+    written = capsys.readouterr().out
+    assert "demo region written to" in written
+    assert list(out.glob("part-*.parquet"))
+    # A second run into the same directory is refused rather than mixing two regions.
+    assert run(["demo", "generate", "--learners", "3", "--out", str(out)]) != 0
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    init_store(url)
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+
+    assert run(["import", str(out)]) == 0
+
+    imported = capsys.readouterr().out
+    assert "writing" in imported
+    store = open_store(url)
+    try:
+        events = store.count_events()
+    finally:
+        store.close()
+    assert f"imported {events} events" in imported
+    assert events > 100
