@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.calendar import ProductionCalendar
 from letopis.calendars import load_calendar
 from letopis.clock import Clock, system_clock
 from letopis.ledger import Ledger
@@ -61,6 +62,12 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
     personal_data = PersonalDataService(
         ledger, open_keystore(settings.database_url, settings.database_schema,
                               settings.keystore_url), master, clock)
+    return compose(ledger, calendar, personal_data)
+
+
+def compose(ledger: Ledger, calendar: ProductionCalendar,
+            personal_data: PersonalDataService) -> Services:
+    """Every service over `ledger` (also used by the file generator over its sink recorder)."""
     return Services(
         ledger=ledger,
         organisations=OrganisationService(ledger),

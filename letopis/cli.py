@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import psycopg
@@ -20,6 +21,9 @@ from letopis.calendars import CalendarFileError
 from letopis.cli_projections import UnknownProjection
 from letopis.settings import Settings
 from letopis.store import StoreUrlError, init_store
+
+if TYPE_CHECKING:
+    from letopis.demo import DemoPlan
 
 EXIT_USAGE = 2
 EXIT_REFUSED = 3
@@ -52,13 +56,16 @@ def cmd_demo_generate(args: argparse.Namespace) -> None:
     from letopis.bootstrap import build_services
     from letopis.demo import DemoGenerator, DemoPlan, SettableClock
 
-    if args.learners < 1 or args.years < 1 or args.weeks < 0:
-        raise CliError("--learners and --years must be at least 1, --weeks at least 0")
+    if args.learners < 1 or args.years < 1 or args.weeks < 0 or args.lessons < 1:
+        raise CliError("--learners, --years and --lessons must be at least 1, --weeks at least 0")
+    plan = DemoPlan(args.learners, args.years, args.seed, args.weeks, args.lessons)
+    if args.out is not None:
+        _demo_files(plan, args.out, args.format)
+        return
     clock = SettableClock()
     services = build_services(_settings(), clock)
     try:
-        generator = DemoGenerator(services, clock, DemoPlan(args.learners, args.years,
-                                                            args.seed, args.weeks))
+        generator = DemoGenerator(services, clock, plan)
         if generator.already_loaded():
             print(f"demo region (seed {args.seed}) already loaded: nothing to do")
             return
@@ -112,6 +119,21 @@ def _history_arguments(args: argparse.Namespace) -> tuple[UUID, datetime | None,
         raise CliError(f"--effective-on answers for a learner or an organisation, "
                        f"not a {args.kind}")
     return stream_id, as_of, effective_on
+
+
+def _demo_files(plan: DemoPlan, out: str, file_format: str) -> None:
+    import time
+
+    from letopis.demo_files import generate_files
+
+    path = Path(out)
+    if path.exists() and (path.is_file() or any(path.iterdir())):
+        raise CliError(f"{out} exists and is not empty: choose a new --out")
+    started = time.perf_counter()
+    report = generate_files(plan, path, file_format)
+    seconds = time.perf_counter() - started
+    print(f"demo region written to {out} ({file_format}): {report.commands} commands, "
+          f"{report.events} events in {seconds:.1f} s ({report.events / seconds:,.0f} events/s)")
 
 
 def cmd_demo_show(args: argparse.Namespace) -> None:
@@ -173,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--years", type=int, default=1)
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--weeks", type=int, default=8, help="weeks of current marks per term")
+    gen.add_argument("--lessons", type=int, default=1,
+                     help="lessons (current marks) per subject per week")
+    gen.add_argument("--out", default=None, help="write import files here instead of a store "
+                     "(a directory for parquet, a file for ndjson; see docs/import.md)")
+    gen.add_argument("--format", choices=("parquet", "ndjson"), default="parquet")
     gen.set_defaults(func=cmd_demo_generate)
     show = demo.add_parser("show", help="print a demo learner's history")
     show.add_argument("--seed", type=int, default=7)

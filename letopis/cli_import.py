@@ -1,4 +1,4 @@
-"""`letopis import FILE` and `letopis dump-events --out FILE`: bulk history in and out."""
+"""`letopis import FILE|DIR` and `letopis dump-events --out FILE`: bulk history in and out."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ EXIT_REFUSED = 3
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from letopis.bulk.files import input_parts
     from letopis.bulk.format import ImportRefused
     from letopis.bulk.importer import import_file, open_target
     from letopis.store import open_store
 
     path = Path(args.file)
-    if not path.is_file():
+    if not (path.is_file() or (path.is_dir() and input_parts(path))):
         print(f"letopis: import: no file {path}", file=sys.stderr)
         return EXIT_USAGE
     if args.batch < 1:
@@ -56,6 +57,7 @@ def _progress(path: Path, *, quiet: bool) -> Iterator[Any]:
         TimeRemainingColumn,
     )
 
+    from letopis.bulk.files import input_size
     from letopis.bulk.importer import Progress as Callbacks
 
     if quiet:
@@ -66,7 +68,8 @@ def _progress(path: Path, *, quiet: bool) -> Iterator[Any]:
                    TextColumn("ETA"), TimeRemainingColumn(), transient=False,
                    console=None)
     # Two phases: checking reads the file (bytes), writing counts events.
-    checking = bar.add_task("checking", total=path.stat().st_size, rate="")
+    size = input_size(path)
+    checking = bar.add_task("checking", total=size, rate="")
     writing: list[Any] = []
 
     lines = [0]
@@ -79,7 +82,7 @@ def _progress(path: Path, *, quiet: bool) -> Iterator[Any]:
             bar.update(checking, rate=f"{speed / 1e6:,.1f} MB/s" if speed else "")
 
     def start(total: int) -> None:
-        bar.update(checking, completed=path.stat().st_size)
+        bar.update(checking, completed=size)
         writing.append(bar.add_task("writing ", total=max(total, 1),
                                     completed=0 if total else 1, rate=""))
 
@@ -109,8 +112,8 @@ def cmd_dump(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: Any, settings: SettingsFactory) -> None:
     """Add `import` and `dump-events` to the top-level parser."""
-    imp = sub.add_parser("import", help="append stored events in bulk from NDJSON "
-                         "(see docs/import.md)")
+    imp = sub.add_parser("import", help="append stored events in bulk from NDJSON or a "
+                         "directory of Parquet parts (see docs/import.md)")
     imp.add_argument("file")
     imp.add_argument("--batch", type=int, default=50_000, help="events per transaction")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -8,8 +8,8 @@ new. The same seed always gives the same region.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -29,6 +29,10 @@ FIRST_YEAR = 2025
 # 5: + applications and queues (kindergarten round, first-class and college admission)
 DEMO_CONTENT_VERSION = 5
 SYSTEM = Actor(user_id="demo-generator", role=Role.SYSTEM)
+# The other domains' content (exams, funding, staff and olympiad, admissions) covers the first
+# learners only: their olympiad, certificate-group and claim streams grow with the learners they
+# take, and every command replays its stream, so a 250,000-learner region would never finish.
+EXTENSION_LEARNERS = 1_000
 
 
 class SettableClock:
@@ -47,6 +51,7 @@ class DemoPlan:
     years: int
     seed: int
     weeks_of_marks: int = 8
+    lessons_per_week: int = 1  # per subject; a real school year is ~34 weeks x 2-3 lessons
 
     def uuid(self, *parts: object) -> UUID:
         return uuid5(NAMESPACE_URL, "letopis-demo/" + "/".join(str(p) for p in (self.seed, *parts)))
@@ -58,8 +63,13 @@ class DemoPlan:
     def marker(self) -> str:
         # Bumped when the demo gains a domain: a store loaded by an older version is topped
         # up (every command is idempotent) rather than reported as already loaded.
-        return self.command_id("complete", self.learners, self.years, self.weeks_of_marks,
-                               f"v{DEMO_CONTENT_VERSION}")
+        return self.command_id(*self.marker_parts)
+
+    @property
+    def marker_parts(self) -> tuple[object, ...]:
+        lessons = () if self.lessons_per_week == 1 else (f"x{self.lessons_per_week}",)
+        return ("complete", self.learners, self.years, self.weeks_of_marks, *lessons,
+                f"v{DEMO_CONTENT_VERSION}")
 
 
 def _inn(rng: random.Random) -> str:
@@ -108,11 +118,15 @@ class DemoGenerator:
             start = FIRST_YEAR + year_index
             for n in range(self.plan.learners):
                 self._learner_year(n, start, year_index, schools)
-        for extend in _extensions():
-            extend(self)
+        full = self.plan
+        self.plan = replace(full, learners=min(full.learners, EXTENSION_LEARNERS))
+        try:
+            for extend in _extensions():
+                extend(self)
+        finally:
+            self.plan = full
         self.s.organisations.record_licence(
-            self._ctx(date(FIRST_YEAR, 9, 1), "complete", self.plan.learners, self.plan.years,
-                      self.plan.weeks_of_marks, f"v{DEMO_CONTENT_VERSION}"),
+            self._ctx(date(FIRST_YEAR, 9, 1), *self.plan.marker_parts),
             schools[0], Licence(number="Л035-01212-56/00000001", issued_on=date(2015, 3, 2),
                                 issued_by="Министерство образования Оренбургской области"))
         return self.commands
@@ -177,7 +191,7 @@ class DemoGenerator:
         ability = rng.choice((3, 4, 4, 5))
         for subject in SUBJECTS:
             values = []
-            for week, lesson_on in enumerate(_lessons(start, self.plan.weeks_of_marks)):
+            for week, lesson_on in enumerate(lessons(start, self.plan)):
                 value = max(2, min(5, ability + rng.choice((-1, 0, 0, 1))))
                 values.append(value)
                 self.s.marks.record_mark(
@@ -207,10 +221,15 @@ def _extensions() -> list[Callable[[DemoGenerator], None]]:
     return [exams, finance, staff, admissions]
 
 
-def _lessons(start: int, weeks: int) -> Iterator[date]:
+_LESSON_DAYS = (0, 2, 4, 1, 3)  # Monday, Wednesday, Friday, then Tuesday, Thursday
+
+
+def lessons(start: int, plan: DemoPlan) -> list[date]:
+    """Lesson dates of each subject: `lessons_per_week` a week from the first Monday of
+    September (the lesson index names the mark: index = week with one lesson a week)."""
     monday = date(start, 9, 1) + timedelta(days=(7 - date(start, 9, 1).weekday()) % 7)
-    for week in range(weeks):
-        yield monday + timedelta(weeks=week)
+    return [monday + timedelta(weeks=week, days=_LESSON_DAYS[lesson % len(_LESSON_DAYS)])
+            for week in range(plan.weeks_of_marks) for lesson in range(plan.lessons_per_week)]
 
 
 _NAMES = ("Иван", "Мария", "Алексей", "Анна", "Дмитрий", "Елена", "Сергей", "Ольга")

@@ -16,7 +16,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
-from letopis.bulk.format import ImportRefused
+from letopis.bulk.format import ImportRefused, Line
+from letopis.bulk.marks import MARK_TOPIC, OPENED_TOPIC, Book, Books, MarkShapes
 from letopis.bulk.target import Group, Target, digest
 from letopis.catalogue import AGGREGATES
 from letopis.ledger import Ledger
@@ -41,17 +42,24 @@ class Checked:
     new_commands: int = 0
     new_events: int = 0
     streams: int = 0
+    fast_marks: int = 0  # marks checked on the fast path (letopis/bulk/marks.py)
+    deferred_streams: int = 0  # gradebooks that left it: replayed in full after the pass
 
 
 class Checker:
-    def __init__(self, ledger: Ledger, target: Target) -> None:
+    def __init__(self, ledger: Ledger, target: Target, *, track_ids: bool = True) -> None:
         self.ledger = ledger
         self.target = target
         self.topics = known_topics()
         self.heads: dict[UUID, int] = {}
         self.aggregates: dict[UUID, Any] = {}
-        self.seen: dict[str, int] = {}  # command id -> first line
+        # command id -> first line; off when the caller checks repeats otherwise (groups.py)
+        self.track_ids = track_ids
+        self.seen: dict[str, int] = {}
         self.result = Checked()
+        self.shapes = MarkShapes(ledger)
+        self.books = Books()
+        self.deferred: set[UUID] = set()
 
     def check(self, groups: Iterable[Group], chunk: int = 2000) -> Checked:
         pending: list[Group] = []
@@ -77,10 +85,11 @@ class Checker:
 
     def _check_group(self, group: Group, recorded_digest: str | None) -> None:
         first = group.lines[0].number
-        if group.command_id in self.seen:
-            raise ImportRefused(first, f"command id {group.command_id!r} appears twice in the "
-                                f"file (first at line {self.seen[group.command_id]})")
-        self.seen[group.command_id] = first
+        if self.track_ids:
+            if group.command_id in self.seen:
+                raise ImportRefused(first, f"command id {group.command_id!r} appears twice in "
+                                    f"the file (first at line {self.seen[group.command_id]})")
+            self.seen[group.command_id] = first
         streams = _result_streams(first, group.result)
         if recorded_digest is not None:
             content = digest(group.result, ((ln.stream_id, ln.version, ln.topic, ln.state)
@@ -101,31 +110,99 @@ class Checker:
         self.result.new_events += len(group.lines)
         self.target.stage(group)
 
-    def _check_event(self, line: Any) -> None:
-        n = line.number
+    def _check_event(self, line: Line) -> None:
+        n, stream = line.number, line.stream_id
         if line.topic not in self.topics:
             raise ImportRefused(n, f"unknown topic {line.topic!r}")
-        head = self.heads[line.stream_id]
+        head = self.heads[stream]
         if line.version != head + 1:
             what = "duplicates or precedes" if line.version <= head else "leaves a gap after"
-            raise ImportRefused(n, f"stream {line.stream_id} version {line.version} {what} "
+            raise ImportRefused(n, f"stream {stream} version {line.version} {what} "
                                 f"version {head} (versions must continue the stream)")
+        self.heads[stream] = line.version
+        aggregate = self.aggregates.get(stream)
+        if aggregate is _FAST:  # a gradebook opened in this file (letopis/bulk/marks.py)
+            book = self.books.get(stream)
+            if book is not None and line.topic == MARK_TOPIC and stream not in self.deferred:
+                why = self.shapes.check(line.state.decode(), book)
+                if why is None:
+                    self.result.fast_marks += 1
+                    return
+                if why != "shape":
+                    raise ImportRefused(n, f"mark refused in gradebook {stream}: {why}")
+            self.deferred.add(stream)  # checked by `replay_deferred` after the pass
+            return
+        if aggregate is None and head > 0:
+            aggregate = self.ledger.repository.get(stream)
+        event = self._decode(line)
+        self.aggregates[stream] = self._apply(line, event, aggregate)
+        if line.topic == OPENED_TOPIC and line.version == 1:
+            self.books.open(stream, event.academic_year)
+            self.aggregates[stream] = _FAST
+
+    def _decode(self, line: Line) -> Any:
         try:
-            event: Any = self.ledger.mapper.to_domain_event(StoredEvent(
+            return self.ledger.mapper.to_domain_event(StoredEvent(
                 originator_id=line.stream_id, originator_version=line.version,
                 topic=line.topic, state=line.state))
         except Exception as error:  # any decoding failure is the file's fault
-            raise ImportRefused(n, f"state does not decode as {line.topic}: "
+            raise ImportRefused(line.number, f"state does not decode as {line.topic}: "
                                 f"{_first_line(error)}") from None
-        aggregate = self.aggregates.get(line.stream_id)
-        if aggregate is None and head > 0:
-            aggregate = self.ledger.repository.get(line.stream_id)
+
+    def _apply(self, line: Line, event: Any, aggregate: Any) -> Any:
         try:
-            self.aggregates[line.stream_id] = event.mutate(aggregate)
+            return event.mutate(aggregate)
         except Exception as error:
-            raise ImportRefused(n, f"event does not apply to stream {line.stream_id}: "
-                                f"{type(error).__name__} {_first_line(error)}") from None
-        self.heads[line.stream_id] = line.version
+            raise ImportRefused(line.number, f"event does not apply to stream "
+                                f"{line.stream_id}: {type(error).__name__} "
+                                f"{_first_line(error)}") from None
+
+    def replay_deferred(self, groups: Iterable[Group]) -> None:
+        """Second pass, only for gradebooks that left the fast path: replay each in full on
+        its aggregate, with the fast path's guards on the marks of the recognised shapes and
+        mark ids unique whatever the shape."""
+        if not self.deferred:
+            return
+        self.result.deferred_streams = len(self.deferred)
+        books: dict[UUID, Book] = {}
+        aggregates: dict[UUID, Any] = {}
+        for group in groups:
+            if group.command_id in self.result.skip:
+                continue
+            for line in group.lines:
+                if line.stream_id in self.deferred:
+                    self._replay(line, aggregates, books)
+
+    def _replay(self, line: Line, aggregates: dict[UUID, Any], books: dict[UUID, Book]) -> None:
+        event = self._decode(line)
+        stream = line.stream_id
+        aggregates[stream] = self._apply(line, event, aggregates.get(stream))
+        if line.version == 1:
+            first, last = _bounds(event.academic_year)
+            books[stream] = Book(first, last)
+            return
+        book = books[stream]
+        if line.topic == MARK_TOPIC:
+            why = self.shapes.check(line.state.decode(), book)
+            if why is None:
+                return
+            if why != "shape":
+                raise ImportRefused(line.number, f"mark refused in gradebook {stream}: {why}")
+        mark_id = getattr(event, "mark_id", None)
+        if isinstance(mark_id, UUID):
+            if mark_id.hex in book.mark_ids:
+                raise ImportRefused(line.number, f"mark refused in gradebook {stream}: mark id "
+                                    f"{mark_id.hex} is already used in the gradebook")
+            book.mark_ids.add(mark_id.hex)
+
+
+_FAST = object()  # in Checker.aggregates: a gradebook on the fast path (no aggregate kept)
+
+
+def _bounds(academic_year: str) -> tuple[Any, Any]:
+    from domain.academic_year import academic_year_bounds
+
+    return academic_year_bounds(academic_year)
 
 
 def _result_streams(number: int, result: str) -> dict[str, int]:

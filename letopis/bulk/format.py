@@ -47,22 +47,32 @@ def parse_line(number: int, text: str | bytes) -> Line:
         raise ImportRefused(number, "not UTF-8 JSON") from None
     if not isinstance(raw, dict):
         raise ImportRefused(number, "expected a JSON object")
-    for name, kind in (("command_id", str), ("stream_id", str), ("topic", str),
-                       ("state", str), ("version", int)):
-        value = raw.get(name)
+    return parse_fields(number, raw.get("command_id"), raw.get("command_result"),
+                        raw.get("stream_id"), raw.get("version"), raw.get("topic"),
+                        raw.get("state"))
+
+
+def parse_fields(number: int, command_id: object, result: object, stream_id: object,
+                 version: object, topic: object, state: object) -> Line:
+    """One row (NDJSON line or Parquet row), checked for shape; raises ImportRefused."""
+    for name, value, kind in (("command_id", command_id, str), ("stream_id", stream_id, str),
+                              ("topic", topic, str), ("state", state, str),
+                              ("version", version, int)):
         if not isinstance(value, kind) or isinstance(value, bool) or value == "":
             raise ImportRefused(number, f"field {name!r} missing or not a {kind.__name__}")
-    result = raw.get("command_result")
     if result is not None and not isinstance(result, str):
         raise ImportRefused(number, "field 'command_result' must be JSON text")
+    assert isinstance(stream_id, str)  # checked above
+    assert isinstance(version, int)
+    assert isinstance(state, str)
     try:
-        stream_id = UUID(raw["stream_id"])
+        stream = UUID(stream_id)
     except ValueError:
-        raise ImportRefused(number, f"stream_id {raw['stream_id']!r} is not a UUID") from None
-    if raw["version"] < 1:
-        raise ImportRefused(number, f"version {raw['version']} is below 1")
-    return Line(number, raw["command_id"], result, stream_id, raw["version"], raw["topic"],
-                raw["state"].encode())
+        raise ImportRefused(number, f"stream_id {stream_id!r} is not a UUID") from None
+    if version < 1:
+        raise ImportRefused(number, f"version {version} is below 1")
+    return Line(number, command_id, result, stream, version, topic,  # type: ignore[arg-type]
+                state.encode())
 
 
 def format_line(command_id: str, command_result: str | None, stream_id: UUID, version: int,

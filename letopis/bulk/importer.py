@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from letopis.bulk.checks import Checker
+from letopis.bulk.files import input_parts
+from letopis.bulk.groups import refuse_repeated_commands
 from letopis.bulk.reader import read_groups
 from letopis.bulk.target import Target
 from letopis.clock import system_clock
@@ -35,6 +37,8 @@ class ImportReport:
     events: int
     skipped_commands: int
     batches: int
+    fast_marks: int = 0  # marks checked on the fast path (letopis/bulk/marks.py)
+    deferred_streams: int = 0  # gradebooks that left it and were replayed in full
 
 
 @contextmanager
@@ -59,9 +63,15 @@ def open_target(store: LedgerRecorder, url: str, schema: str) -> Iterator[Target
 def import_file(store: LedgerRecorder, target: Target, path: Path, *,
                 batch_size: int = DEFAULT_BATCH, progress: Progress = Progress()) -> ImportReport:
     """Import `path` into the store; raises ImportRefused (nothing written) on a bad file."""
-    checked = Checker(Ledger(store, system_clock), target).check(
-        read_groups(path, progress.checked))
+    parts = input_parts(path)
+    parquet = all(part.suffix == ".parquet" for part in parts)
+    if parquet:  # out of core: the file's command ids would not fit in memory at scale
+        refuse_repeated_commands(parts)
+    checker = Checker(Ledger(store, system_clock), target, track_ids=not parquet)
+    checked = checker.check(read_groups(path, progress.checked))
+    checker.replay_deferred(read_groups(path))
     if progress.start_writing is not None:
         progress.start_writing(checked.new_events)
     batches = target.flush(batch_size, progress.written)
-    return ImportReport(checked.new_commands, checked.new_events, len(checked.skip), batches)
+    return ImportReport(checked.new_commands, checked.new_events, len(checked.skip), batches,
+                        checked.fast_marks, checked.deferred_streams)

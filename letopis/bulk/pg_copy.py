@@ -21,6 +21,9 @@ _event_head = struct.Struct(">hiqiq")  # 6 fields; position; tx_id
 _command_head = struct.Struct(">ii")  # events in the command; bytes of its encoded fields
 _length = struct.Struct(">i")
 _element = struct.Struct(">iq")
+_version = struct.Struct(">iq")  # length 8, then the int8
+_UUID_LENGTH = _length.pack(16)
+_FIXED = 4 + 16 + 12 + 4  # stream field, version field, state's length word
 
 
 def _field(data: bytes) -> bytes:
@@ -33,14 +36,24 @@ class Spool:
     def __init__(self) -> None:
         self.events: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.commands: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115
+        self._topics: dict[str, bytes] = {}  # topic -> its encoded field
 
     def add(self, group: Group) -> None:
         out = bytearray()
+        topics = self._topics
         for line in group.lines:
-            tail = (_field(line.stream_id.bytes) + _field(struct.pack(">q", line.version))
-                    + _field(line.topic.encode()) + _field(line.state))
-            out += _length.pack(len(tail))
-            out += tail
+            topic = topics.get(line.topic)
+            if topic is None:
+                topic = topics[line.topic] = _field(line.topic.encode())
+            state = line.state
+            # row length, then the fields: stream (16 bytes), version (int8), topic, state
+            out += _length.pack(_FIXED + len(topic) + len(state))
+            out += _UUID_LENGTH
+            out += line.stream_id.bytes
+            out += _version.pack(8, line.version)
+            out += topic
+            out += _length.pack(len(state))
+            out += state
         self.events.write(out)
         fields = _field(group.command_id.encode()) + _field(group.result.encode())
         self.commands.write(_command_head.pack(len(group.lines), len(fields)) + fields)
