@@ -39,7 +39,15 @@ class AccountKind(Enum):
     @property
     def is_source(self) -> bool:
         """Sources may only go negative; every other account may only hold money."""
-        return self in (AccountKind.NOMINAL, AccountKind.PARENTS, AccountKind.CLAIMED)
+        return self in _SOURCES
+
+    # Members are singletons compared by identity, so the identity hash agrees with equality;
+    # Enum's own hashes the name in Python, and accounts (kind, key) are dict keys of every
+    # balance lookup.
+    __hash__ = object.__hash__
+
+
+_SOURCES = frozenset((AccountKind.NOMINAL, AccountKind.PARENTS, AccountKind.CLAIMED))
 
 
 @dataclass(frozen=True)
@@ -160,18 +168,20 @@ class Accounts:
 
     def check(self, *transfers: Transfer) -> None:
         """Raise unless all `transfers`, applied in order, keep every account above its floor."""
-        scratch = dict(self._balances)
+        balances = self._balances
+        scratch: dict[Account, Kopecks] = {}  # the balances these transfers changed so far
         seen: set[UUID] = set()
         for transfer in transfers:
             self._check_one(transfer, seen)
             seen.add(transfer.transfer_id)
-            debit = scratch.get(transfer.debit, 0) - transfer.amount
-            credit = scratch.get(transfer.credit, 0) + transfer.amount
+            debit_before = scratch.get(transfer.debit, balances.get(transfer.debit, 0))
+            debit = debit_before - transfer.amount
+            credit = scratch.get(transfer.credit, balances.get(transfer.credit, 0)) \
+                + transfer.amount
             if not transfer.debit.kind.is_source and debit < 0:
                 raise ExceedsBalance(
                     f"{transfer.kind.value} of {format_amount(transfer.amount)} exceeds the "
-                    f"balance of {transfer.debit} "
-                    f"({format_amount(scratch.get(transfer.debit, 0))})"
+                    f"balance of {transfer.debit} ({format_amount(debit_before)})"
                 )
             if transfer.credit.kind.is_source and credit > 0:
                 raise ExceedsBalance(f"{transfer.credit} cannot be credited above zero")
