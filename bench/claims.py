@@ -132,19 +132,22 @@ def provider_contracts(contracts: int, per_claim: int) -> list[list[UUID]]:
 
 def forget_claim_run(url: str, schema: str) -> bool:
     """Make a kept schema as it was after setup: delete the claim run's events and command
-    outcomes, and every snapshot (retaken, possibly in a newer format). False when there is no
-    setup to reuse."""
+    outcomes, and every snapshot (retaken, possibly in a newer format), then vacuum, so that
+    no run reads past the dead rows of the one before. False when there is no setup."""
     s = f'"{schema}"'
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
         found = conn.execute(b"SELECT to_regclass(%s)", (f"{s}.commands",)).fetchone()
         if found is None or found[0] is None or conn.execute(
                 f"SELECT 1 FROM {s}.commands WHERE command_id = 'payer'".encode()).fetchone() \
                 is None:
             return False
-        conn.execute(f"DELETE FROM {s}.events WHERE position IN (SELECT unnest(positions) "
-                     f"FROM {s}.commands WHERE command_id LIKE 'advance/%%')".encode())
-        conn.execute(f"DELETE FROM {s}.commands WHERE command_id LIKE 'advance/%%'".encode())
-        conn.execute(f"DELETE FROM {s}.snapshots".encode())
+        with conn.transaction():
+            conn.execute(f"DELETE FROM {s}.events WHERE position IN (SELECT unnest(positions) "
+                         f"FROM {s}.commands WHERE command_id LIKE 'advance/%%')".encode())
+            conn.execute(f"DELETE FROM {s}.commands WHERE command_id LIKE 'advance/%%'"
+                         .encode())
+            conn.execute(f"TRUNCATE {s}.snapshots".encode())
+        conn.execute(f"VACUUM (ANALYZE) {s}.events, {s}.commands, {s}.snapshots".encode())
     return True
 
 
