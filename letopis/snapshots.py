@@ -35,6 +35,7 @@ _loads = json.JSONDecoder().decode
 _new = object.__new__
 _set = object.__setattr__
 _date = _cached(date.fromisoformat)
+_datetime = _cached(datetime.fromisoformat)  # immutable; a command's streams share them
 
 
 class SnapshotOutOfDate(Exception):
@@ -60,8 +61,8 @@ def _shell(cls: type[Aggregate], stored: StoredEvent) -> tuple[Any, list[Any]]:
     created_on, modified_on, state = _loads(stored.state.decode())
     aggregate: Any = _new(cls)
     aggregate.__dict__.update(_id=stored.originator_id, _version=stored.originator_version,
-                              _created_on=datetime.fromisoformat(created_on),
-                              _modified_on=datetime.fromisoformat(modified_on),
+                              _created_on=_datetime(created_on),
+                              _modified_on=_datetime(modified_on),
                               _pending_events=[])
     return aggregate, state
 
