@@ -9,6 +9,8 @@ claims (one per provider) through `FundingClaimService.submit_many`: one Claim s
 submitted per provider, one `MonthCharged` per contract on its certificate. The service reads
 the contracts and certificates of a transaction in bulk (`Ledger.load_many`: each stream's
 snapshot and the events after it, one query per kind); their versions still guard the save.
+The transactions run in `--workers` processes (letopis/claim_run.py; default 2, 1: in this
+process, where `--profile` works). `--keep` then `--reuse` runs again on a kept setup.
 """
 
 from __future__ import annotations
