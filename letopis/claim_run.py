@@ -6,7 +6,8 @@ host with several cores the commands are split into contiguous parts, one per wo
 each with its own ledger and connections. Nothing is shared but the store:
 
 - the append function takes positions under the store's allocation lock, so the global order
-  stays gap-free and safe to follow whatever the number of writers;
+  stays safe to follow whatever the number of writers (an append that fails leaves a gap
+  readers know never fills: docs/architecture.md);
 - every rule stays with the aggregates: a certificate charged by two workers at once (a child
   with contracts at providers of two parts) is written by one of them, the other's append fails
   on the stream's version (`ConcurrencyConflict`, nothing written) and that command is run
