@@ -8,6 +8,7 @@ otherwise); the aggregate's `@event` bodies then only post them. Planning never 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from uuid import UUID
 
 from domain.certificate_values import (
@@ -31,6 +32,12 @@ from domain.money import Kopecks, Unit, require_amount, require_month, share_of
 
 def _year(year: int) -> str:
     return str(year)
+
+
+@cache
+def _month_text(month: date) -> str:
+    """`2026-09`: a transfer's reference names its month (strftime is slow per charge)."""
+    return f"{month:%Y-%m}"
 
 
 class CertificateFunds:
@@ -155,7 +162,7 @@ class CertificateFunds:
         transfer = Transfer(leg(operation_id, "charge"), TransferKind.CHARGE,
                             Account(AccountKind.RESERVE, str(contract_id)),
                             Account(AccountKind.SPENT, str(contract_id)), net,
-                            f"{month:%Y-%m} {kind.value}")
+                            f"{_month_text(month)} {kind.value}")
         self.check(transfer)
         return claimed, net, transfer
 

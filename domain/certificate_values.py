@@ -7,6 +7,7 @@ from datetime import date
 from enum import Enum
 from uuid import UUID, uuid5
 
+from domain.derived_ids import uuid5 as derived_uuid5
 from domain.errors import InvalidInput, NotFound, RuleViolated
 from domain.money import Kopecks
 
@@ -62,7 +63,7 @@ def certificate_id(number: str) -> UUID:
 def leg(operation_id: UUID, name: str) -> UUID:
     """Transfer id of one leg of an operation: the caller's id names the operation, and each of
     its transfers gets a stable id derived from it, so a retried operation repeats the same ids."""
-    return uuid5(operation_id, name)
+    return derived_uuid5(operation_id, name)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.certificate_values import ChargeKind
+from domain.derived_ids import uuid5 as derived_uuid5
 from domain.envelope import Meta
 from domain.errors import InvalidInput, NotFound, RuleViolated
 from domain.funding_accounts import Account, AccountKind, Accounts, Transfer, TransferKind
@@ -151,7 +152,7 @@ class Claim(Aggregate):
 
     def operation_id(self, revision: int, contract_id: UUID, step: str) -> UUID:
         """Id of one line's operation in one revision: its transfers' ids derive from it."""
-        return uuid5(self.id, f"{revision}/{contract_id}/{step}")
+        return derived_uuid5(self.id, f"{revision}/{contract_id}/{step}")
 
     def require_can_submit(self, rules: ClaimRules, contract_ids: Sequence[UUID], meta: Meta,
                            is_working_day: Callable[[date], bool] = monday_to_friday) -> int:

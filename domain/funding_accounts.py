@@ -15,6 +15,7 @@ is refused as already applied, another transfer under a used id as a reused id.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from uuid import UUID
@@ -38,7 +39,15 @@ class AccountKind(Enum):
     @property
     def is_source(self) -> bool:
         """Sources may only go negative; every other account may only hold money."""
-        return self in (AccountKind.NOMINAL, AccountKind.PARENTS, AccountKind.CLAIMED)
+        return self in _SOURCES
+
+    # Members are singletons compared by identity, so the identity hash agrees with equality;
+    # Enum's own hashes the name in Python, and accounts (kind, key) are dict keys of every
+    # balance lookup.
+    __hash__ = object.__hash__
+
+
+_SOURCES = frozenset((AccountKind.NOMINAL, AccountKind.PARENTS, AccountKind.CLAIMED))
 
 
 @dataclass(frozen=True)
@@ -107,18 +116,26 @@ class InvalidTransfer(InvalidInput):
 
 
 class Accounts:
-    """Balances and applied transfer ids of one aggregate's accounts; `check` before `post`."""
+    """Balances and applied transfer ids of one aggregate's accounts; `check` before `post`.
+
+    Accounts restored from a snapshot keep the transfers applied before it in `earlier`, a
+    read-only mapping that may decode a transfer only when it is asked for (a charge asks
+    only whether its own id was applied)."""
 
     def __init__(self) -> None:
         self._balances: dict[Account, Kopecks] = {}
+        self._earlier: Mapping[UUID, Transfer] = {}  # never changed
         self._applied: dict[UUID, Transfer] = {}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Accounts):
             return NotImplemented
-        return (self._balances, self._applied) == (other._balances, other._applied)
+        return (self._balances, self._all()) == (other._balances, other._all())
 
     __hash__ = None  # type: ignore[assignment]  # mutable: equal by value, never a key
+
+    def _all(self) -> dict[UUID, Transfer]:
+        return {**self._earlier, **self._applied} if self._earlier else self._applied
 
     def balance(self, account: Account) -> Kopecks:
         return self._balances.get(account, 0)
@@ -132,33 +149,39 @@ class Accounts:
 
     def transfers(self) -> list[Transfer]:
         """Every applied transfer, in the order applied."""
-        return list(self._applied.values())
+        return list(self._all().values())
 
     @classmethod
-    def restored(cls, balances: dict[Account, Kopecks], transfers: list[Transfer]) -> Accounts:
-        """Accounts as `balances()` and `transfers()` described them (from a snapshot)."""
+    def restored(cls, balances: dict[Account, Kopecks],
+                 transfers: Mapping[UUID, Transfer]) -> Accounts:
+        """Accounts as `balances()` and `transfers()` described them (from a snapshot):
+        `transfers` by id, in the order applied; it is read, never changed."""
         accounts = cls()
         accounts._balances = dict(balances)
-        accounts._applied = {t.transfer_id: t for t in transfers}
+        accounts._earlier = transfers
         return accounts
 
     def transfer(self, transfer_id: UUID) -> Transfer | None:
-        return self._applied.get(transfer_id)
+        found = self._applied.get(transfer_id)
+        return found if found is not None or not self._earlier \
+            else self._earlier.get(transfer_id)
 
     def check(self, *transfers: Transfer) -> None:
         """Raise unless all `transfers`, applied in order, keep every account above its floor."""
-        scratch = dict(self._balances)
+        balances = self._balances
+        scratch: dict[Account, Kopecks] = {}  # the balances these transfers changed so far
         seen: set[UUID] = set()
         for transfer in transfers:
             self._check_one(transfer, seen)
             seen.add(transfer.transfer_id)
-            debit = scratch.get(transfer.debit, 0) - transfer.amount
-            credit = scratch.get(transfer.credit, 0) + transfer.amount
+            debit_before = scratch.get(transfer.debit, balances.get(transfer.debit, 0))
+            debit = debit_before - transfer.amount
+            credit = scratch.get(transfer.credit, balances.get(transfer.credit, 0)) \
+                + transfer.amount
             if not transfer.debit.kind.is_source and debit < 0:
                 raise ExceedsBalance(
                     f"{transfer.kind.value} of {format_amount(transfer.amount)} exceeds the "
-                    f"balance of {transfer.debit} "
-                    f"({format_amount(scratch.get(transfer.debit, 0))})"
+                    f"balance of {transfer.debit} ({format_amount(debit_before)})"
                 )
             if transfer.credit.kind.is_source and credit > 0:
                 raise ExceedsBalance(f"{transfer.credit} cannot be credited above zero")
@@ -171,7 +194,7 @@ class Accounts:
                 f"a {transfer.kind.value} transfer cannot move money from {transfer.debit} "
                 f"to {transfer.credit}"
             )
-        applied = self._applied.get(transfer.transfer_id)
+        applied = self.transfer(transfer.transfer_id)
         if applied == transfer:
             raise TransferAlreadyApplied(f"transfer {transfer.transfer_id} was already applied")
         if applied is not None or transfer.transfer_id in seen:

@@ -248,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     from letopis.cli_import import register as register_import
 
     register_import(sub, _settings)
+    from letopis.cli_snapshots import register as register_snapshots
+
+    register_snapshots(sub, _settings)
     return parser
 
 

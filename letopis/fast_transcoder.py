@@ -26,6 +26,7 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
+from json.encoder import encode_basestring
 from typing import Any
 from uuid import UUID, SafeUUID
 
@@ -38,6 +39,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
+from letopis.fast_encoder import FragmentEncoder, Unsupported
 from letopis.transcodings import DataclassAsDict, DateAsISO, EnumAsValue
 
 _META_MARK = b',"meta":{"_type_":"letopis.Meta","_data_":'
@@ -99,29 +101,46 @@ class FastJSONTranscoder(JSONTranscoder):
         self._meta_cache: dict[bytes, Any] = {}
         self._last_meta: tuple[Any, str] = (None, "")
         self._meta_type: type | None = None
+        self._fragments = FragmentEncoder(self)
 
     def register(self, transcoding: Transcoding) -> None:
         super().register(transcoding)
         if transcoding.name == "letopis.Meta":
             self._meta_type = transcoding.type
         self._decoders.clear()  # rebuilt lazily with the new transcoding
+        self._fragments.reset()
+        self._last_meta = (None, "")
 
     # -- encoding ---------------------------------------------------------------------------
 
     def encode(self, obj: Any) -> bytes:
-        # The events of one command carry the same `Meta` object as their last field: its
-        # text is made once and appended, giving exactly the bytes the library would write.
-        if type(obj) is dict and len(obj) > 1:
-            meta = obj.get("meta")
-            if meta is not None and type(meta) is self._meta_type and next(reversed(obj)) == "meta":
+        # Written by letopis/fast_encoder.py (same text, no `default` hook per value); the
+        # events of one command carry the same `Meta` object as their last field: its text is
+        # made once and reused. Anything unusual goes through the library's encoder.
+        try:
+            if type(obj) is dict:
+                return self._encode_state(obj).encode("utf8")
+            return self._fragments.encode(obj).encode("utf8")
+        except Unsupported:
+            return super().encode(obj)
+
+    def _encode_state(self, state: dict[str, Any]) -> str:
+        fragments = self._fragments
+        handlers, encode = fragments.handlers, fragments.encode
+        parts = []
+        for key, value in state.items():
+            if type(key) is not str:
+                raise Unsupported("non-string key")
+            if key == "meta" and type(value) is self._meta_type:
                 last = self._last_meta  # one tuple, replaced whole: safe across threads
-                if last[0] is not meta:
-                    last = self._last_meta = (meta, self.encoder.encode(meta))
-                head = dict(obj)
-                del head["meta"]
-                text = self.encoder.encode(head)
-                return (text[:-1] + ',"meta":' + last[1] + "}").encode("utf8")
-        return super().encode(obj)
+                if last[0] is not value:
+                    last = self._last_meta = (value, encode(value))
+                text = last[1]
+            else:
+                handler = handlers.get(type(value))
+                text = handler(value) if handler is not None else encode(value)
+            parts.append(encode_basestring(key) + ":" + text)
+        return "{" + ",".join(parts) + "}"
 
     # -- decoding ---------------------------------------------------------------------------
 

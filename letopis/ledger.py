@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Transcoder,
 )
+from eventsourcing.utils import get_topic
 
 from domain.envelope import Actor, BasisDocument, Meta
 from domain.errors import DomainError, NotFound, RuleViolated
@@ -151,6 +152,22 @@ class Ledger(Application[UUID]):
             self.store.put_snapshots(rows)
             taken += len(rows)
         return taken
+
+    def take_all_snapshots(self, batch: int = 2_000) -> int:
+        """A snapshot of every stream whose class has a codec (the nightly job, `letopis
+        snapshots take`): the streams are found by their first event's topic, in global
+        order, and snapshotted `batch` at a time; returns how many were stored."""
+        topics = [get_topic(started) for started in snapshots.STARTED_BY.values()]
+        taken, ids, after = 0, list[UUID](), 0
+        while True:
+            page = self.store.select_notifications(after + 1, batch, topics=topics)
+            ids += [UUID(str(n.originator_id)) for n in page if n.originator_version == 1]
+            if len(ids) >= batch or not page:
+                taken += self.take_snapshots(ids, batch) if ids else 0
+                ids = []
+            if not page:
+                return taken
+            after = page[-1].id
 
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.store.select_events(aggregate_id, limit=1))

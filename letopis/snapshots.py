@@ -14,7 +14,7 @@ attribute cannot be silently dropped from snapshots: change the codec and its ve
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -35,6 +35,7 @@ _loads = json.JSONDecoder().decode
 _new = object.__new__
 _set = object.__setattr__
 _date = _cached(date.fromisoformat)
+_datetime = _cached(datetime.fromisoformat)  # immutable; a command's streams share them
 
 
 class SnapshotOutOfDate(Exception):
@@ -60,8 +61,8 @@ def _shell(cls: type[Aggregate], stored: StoredEvent) -> tuple[Any, list[Any]]:
     created_on, modified_on, state = _loads(stored.state.decode())
     aggregate: Any = _new(cls)
     aggregate.__dict__.update(_id=stored.originator_id, _version=stored.originator_version,
-                              _created_on=datetime.fromisoformat(created_on),
-                              _modified_on=datetime.fromisoformat(modified_on),
+                              _created_on=_datetime(created_on),
+                              _modified_on=_datetime(modified_on),
                               _pending_events=[])
     return aggregate, state
 
@@ -161,25 +162,86 @@ def _funds(row: list[Any]) -> tuple[UUID, ContractFunds]:
         settled={day(m) for m in settled})
 
 
+class _Transfers(Mapping[UUID, Transfer]):
+    """A snapshot's applied transfers by id, each decoded only when asked for: restoring a
+    certificate costs no transfer objects, and a charge asks only about its own id."""
+
+    __slots__ = ("_account", "_made", "_rows")
+
+    def __init__(self, rows: dict[str, list[Any]],
+                 account: Callable[[str, str], Account]) -> None:
+        self._rows = rows  # transfer id (hex) -> the rest of its row, in the order applied
+        self._account = account
+        self._made: dict[str, Transfer] = {}
+
+    def __getitem__(self, transfer_id: UUID) -> Transfer:
+        found = self.get(transfer_id)
+        if not isinstance(found, Transfer):
+            raise KeyError(transfer_id)
+        return found
+
+    def get(self, transfer_id: UUID, default: Any = None) -> Any:
+        key = transfer_id.hex if type(transfer_id) is UUID else None
+        row = self._rows.get(key) if key is not None else None
+        if row is None:
+            return default
+        made = self._made.get(key)  # type: ignore[arg-type]
+        if made is None:
+            made = self._made[key] = _transfer([key, *row], self._account)  # type: ignore[index]
+        return made
+
+    def __contains__(self, transfer_id: object) -> bool:
+        return type(transfer_id) is UUID and transfer_id.hex in self._rows
+
+    def __iter__(self) -> Iterator[UUID]:
+        return map(_uuid, self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 def _encode_certificate(certificate: Certificate) -> bytes:
     _require_fields(certificate, _CERTIFICATE_FIELDS)
     accounts = certificate.accounts
-    return _base(certificate, [
+    state = _certificate_state(certificate)
+    # Transfers as an object by id (the rest of each row positional): read back as the dict
+    # `_Transfers` looks ids up in, with no per-transfer work at restore.
+    state.append({row[0]: row[1:] for row in map(_transfer_row, accounts.transfers())})
+    return _base(certificate, state)
+
+
+def _certificate_state(certificate: Certificate) -> list[Any]:
+    accounts = certificate.accounts
+    return [
         certificate.number, certificate.learner_id.hex, certificate.kind.value,
         certificate.municipality, certificate.status.value, certificate.kind_since.isoformat(),
         certificate.last_request_on.isoformat() if certificate.last_request_on else None,
         [[year, unit.value] for year, unit in certificate.units.items()],
         sorted(certificate.expired_years),
         [_funds_row(c, f) for c, f in certificate.contracts.items()],
-        [[a.kind.value, a.key, b] for a, b in accounts.balances().items()],
-        [_transfer_row(t) for t in accounts.transfers()]])
+        [[a.kind.value, a.key, b] for a, b in accounts.balances().items()]]
+
+
+def _decode_certificate_v1(stored: StoredEvent) -> Certificate:
+    """The first format: transfers as a list of rows, all decoded at restore."""
+    certificate, state = _shell(Certificate, stored)
+    account = _accounts()
+    transfers = (_transfer(row, account) for row in state[-1])
+    state[-1] = {t.transfer_id: t for t in transfers}
+    return _certificate(certificate, state, account)
 
 
 def _decode_certificate(stored: StoredEvent) -> Certificate:
     certificate, state = _shell(Certificate, stored)
+    account = _accounts()
+    state[-1] = _Transfers(state[-1], account)
+    return _certificate(certificate, state, account)
+
+
+def _certificate(certificate: Any, state: list[Any],
+                 account: Callable[[str, str], Account]) -> Certificate:
     (number, learner_id, kind, municipality, status, kind_since, last_request_on, units,
      expired_years, contracts, balances, transfers) = state
-    account = _accounts()
     certificate.__dict__.update(
         number=number, learner_id=_uuid(learner_id), kind=CertificateKind(kind),
         municipality=municipality, status=CertificateStatus(status),
@@ -189,7 +251,7 @@ def _decode_certificate(stored: StoredEvent) -> Certificate:
         expired_years=set(expired_years),
         contracts=dict(_funds(row) for row in contracts),
         accounts=Accounts.restored({account(k, key): b for k, key, b in balances},
-                                   [_transfer(row, account) for row in transfers]))
+                                   transfers))
     assert isinstance(certificate, Certificate)
     return certificate
 
@@ -200,10 +262,18 @@ Encoder = Callable[[Any], bytes]
 Decoder = Callable[[StoredEvent], Aggregate]
 
 CODECS: dict[type[Aggregate], tuple[str, Encoder, Decoder]] = {
-    Certificate: ("letopis.snapshot/Certificate/1", _encode_certificate, _decode_certificate),
+    Certificate: ("letopis.snapshot/Certificate/2", _encode_certificate, _decode_certificate),
     Contract: ("letopis.snapshot/Contract/1", _encode_contract, _decode_contract),
 }
-_DECODERS: dict[str, Decoder] = {topic: decode for topic, _, decode in CODECS.values()}
+# The event that starts a stream of each class with a codec: how the nightly job finds them.
+STARTED_BY: dict[type[Aggregate], type] = {
+    Certificate: Certificate.Issued,  # type: ignore[attr-defined]
+    Contract: Contract.Requested,  # type: ignore[attr-defined]
+}
+_DECODERS: dict[str, Decoder] = {
+    **{topic: decode for topic, _, decode in CODECS.values()},
+    "letopis.snapshot/Certificate/1": _decode_certificate_v1,  # still read; no longer written
+}
 
 
 def take(aggregate: Aggregate) -> StoredEvent | None:

@@ -116,3 +116,51 @@ def test_a_claim_read_in_bulk_still_refuses_what_is_not_a_contract(
     with pytest.raises(ContractNotFound):
         _advance(world, SEPTEMBER, [contracts[0], wrong], "advance/09")
     assert ledger.store.count_events() == before
+
+
+def _as_v1(stored: StoredEvent) -> StoredEvent:
+    """The same snapshot in the first certificate format (transfers as a list of rows)."""
+    import json
+
+    created_on, modified_on, state = json.loads(stored.state)
+    state[-1] = [[transfer_id, *row] for transfer_id, row in state[-1].items()]
+    return StoredEvent(originator_id=stored.originator_id,
+                       originator_version=stored.originator_version,
+                       topic="letopis.snapshot/Certificate/1",
+                       state=json.dumps([created_on, modified_on, state]).encode())
+
+
+def test_a_certificate_snapshot_keeps_transfers_compact_and_still_reads_the_first_format(
+        ledger: Ledger) -> None:
+    _, certificates, _ = _world(ledger)
+    certificate = ledger.load(Certificate, certificates[0], "certificate")
+    stored = snapshots.take(certificate)
+    assert stored is not None
+    assert stored.topic == "letopis.snapshot/Certificate/2"
+    for snapshot in (stored, _as_v1(stored)):
+        restored = snapshots.restore(snapshot)
+        assert isinstance(restored, Certificate)
+        assert vars(restored) == vars(certificate)
+        assert restored.accounts.transfers() == certificate.accounts.transfers()
+
+
+def test_a_transfer_applied_before_the_snapshot_is_still_refused_after_it(
+        ledger: Ledger) -> None:
+    from domain.funding_accounts import TransferAlreadyApplied, TransferIdReused
+
+    _, certificates, _ = _world(ledger)
+    certificate = ledger.load(Certificate, certificates[0], "certificate")
+    stored = snapshots.take(certificate)
+    assert stored is not None
+    restored = snapshots.restore(stored)
+    assert isinstance(restored, Certificate)
+    applied = certificate.accounts.transfers()
+    assert applied
+    for transfer in applied:
+        assert restored.accounts.transfer(transfer.transfer_id) == transfer
+        with pytest.raises(TransferAlreadyApplied):
+            restored.check(transfer)
+        other = type(transfer)(transfer.transfer_id, transfer.kind, transfer.debit,
+                               transfer.credit, transfer.amount + 1, "another")
+        with pytest.raises(TransferIdReused):
+            restored.check(other)
