@@ -28,6 +28,7 @@ from projections.base import Fold, Projection, Row, Rows
 from projections.financial_registry_accounts import (
     CERTIFICATE_TYPES,
     effective_on,
+    moves_money,
     pair_key,
     sid,
     transfer_year,
@@ -74,7 +75,7 @@ def municipality_month_key(municipality: str, month: str) -> str:
 
 
 def _municipality_month_key(event: RawEvent, rows: Rows) -> str | None:
-    if event.topic not in CERTIFICATE_TYPES or not transfers_of(event):
+    if event.topic not in CERTIFICATE_TYPES or not moves_money(event):
         return None
     certificate = rows.get(CERTIFICATES, sid(event.originator_id))
     if certificate is None:

@@ -86,6 +86,12 @@ def transfers_of(event: RawEvent) -> list[Row]:
     return [] if one is None else [one["_data_"]]
 
 
+def moves_money(event: RawEvent) -> bool:
+    """Whether `transfers_of(event)` is not empty (without building it)."""
+    many = event.state.get("transfers")
+    return bool(many) if many is not None else event.state.get("transfer") is not None
+
+
 def account_name(account: Row) -> str:
     """A stored `Account` as `Account.__str__` names it: "free:2026"."""
     data = account["_data_"]
@@ -175,9 +181,17 @@ def escape(part: str) -> str:
     return part.replace("\\", "\\\\").replace("|", "\\|")
 
 
+_PAIRS: dict[tuple[str, str], str] = {}  # a region has few municipality (provider) months
+
+
 def pair_key(first: str, month: str) -> str:
     """`"{first}|{YYYY-MM}"`, a `|` or `\\` in `first` escaped (a municipality is free text)."""
-    return f"{escape(first)}|{month}"
+    key = _PAIRS.get((first, month))
+    if key is None:
+        if len(_PAIRS) >= 100_000:
+            _PAIRS.clear()
+        key = _PAIRS[first, month] = f"{escape(first)}|{month}"
+    return key
 
 
 def meta(event: RawEvent) -> Row:

@@ -72,3 +72,14 @@ def test_the_engine_view_equals_the_view_of_the_domain_event(ledger: Ledger) -> 
             raw.topic, raw.originator_id, raw.originator_version, raw.state)
         assert raw.timestamp == event.timestamp.isoformat()
     assert view_of(raw) is raw  # already a view
+
+
+def test_an_envelope_nested_deeper_is_parsed_whole(ledger: Ledger) -> None:
+    """The shared-envelope shortcut applies only to a `meta` that is the event's last field."""
+    (stored,) = (e for e in _closed_history(ledger) if e.topic == CLOSED)
+    state: dict[str, Any] = orjson.loads(stored.state)
+    nested = {"timestamp": state["timestamp"], "inner": {"x": 1, "meta": state["meta"]}}
+    odd = StoredEvent(stored.originator_id, stored.originator_version,
+                      "domain.certificate:Certificate.Resumed", orjson.dumps(nested))
+    assert odd.state.endswith(b"}}}}")
+    assert RawReader(ledger.mapper).read(odd).state == nested
