@@ -21,9 +21,12 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    DatetimeAsISO,
+    DecimalAsStr,
     IntegrityError,
     JSONTranscoder,
     Transcoder,
+    UUIDAsHex,
 )
 from eventsourcing.utils import get_topic
 
@@ -37,6 +40,20 @@ from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
 from letopis.transcodings import DateAsISO, register_value_types
 
 A = TypeVar("A", bound=Aggregate)
+
+
+def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
+    """The library's transcodings (as `Application.register_transcodings`) and the domain's."""
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), DateAsISO()):
+        transcoder.register(transcoding)
+    register_value_types(transcoder, VALUE_TYPES)
+
+
+def ledger_transcoder() -> FastJSONTranscoder:
+    """The ledger's transcoder: the library's stored bytes, decoded several times faster."""
+    transcoder = FastJSONTranscoder()
+    register_ledger_transcodings(transcoder)
+    return transcoder
 
 
 class ConcurrencyConflict(DomainError):
@@ -89,15 +106,10 @@ class Ledger(Application[UUID]):
         return self._ledger_recorder
 
     def construct_transcoder(self) -> Transcoder:
-        # Same stored bytes as the library's JSONTranscoder, decoded several times faster.
-        transcoder = FastJSONTranscoder()
-        self.register_transcodings(transcoder)
-        return transcoder
+        return ledger_transcoder()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        register_value_types(transcoder, VALUE_TYPES)
+        register_ledger_transcodings(transcoder)
 
     # -- reading aggregates ---------------------------------------------------------------------
 

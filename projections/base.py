@@ -16,14 +16,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from eventsourcing.domain import DomainEventProtocol
+
+from projections.raw import RawEvent
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
 Row = dict[str, Any]  # a JSON-serialisable document
 Event = DomainEventProtocol[Any]
+# What the engine folds: a domain event, or the raw view of a stored one (`Projection.raw`).
+AnyEvent = Event | RawEvent
+E = TypeVar("E", Event, RawEvent)
 
 
 class Rows(Protocol):
@@ -34,15 +39,15 @@ class Rows(Protocol):
 
 
 @dataclass(frozen=True)
-class Fold:
+class Fold(Generic[E]):
     table: str
-    key: Callable[[Event, Rows], str | Sequence[str] | None]
-    apply: Callable[[Row | None, Event], Row | None]
-    # The event classes `key` can name a row for; None: any. The engine does not call the key
-    # function of other classes (it returns None for them); the in-memory reference
-    # (projections/memory.py) calls every key function, so the property tests catch a class
-    # left out.
-    types: frozenset[type[Any]] | None = None
+    key: Callable[[E, Rows], str | Sequence[str] | None]
+    apply: Callable[[Row | None, E], Row | None]
+    # The event classes `key` can name a row for (their topics, for a raw projection); None:
+    # any. The engine does not call the key function of other classes (it returns None for
+    # them); the in-memory reference (projections/memory.py) calls every key function, so the
+    # property tests catch a class left out.
+    types: frozenset[type[Any]] | frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,23 +55,32 @@ class Projection:
     """A named read model: its folds, in the order they run for each event."""
 
     name: str
-    folds: tuple[Fold, ...]
+    folds: tuple[Fold[Any], ...]
     version: int = 1  # bump when a fold changes meaning: `letopis projections rebuild` then
     description: str = ""
     # Stored-topic prefixes of the events the folds read (e.g. "domain.learner:Learner.").
     # Other events are passed over without being decoded; the position still advances.
     # Empty means every event. Keep historical (renamed) topics here too.
     topics: tuple[str, ...] = ()
-    _by_type: dict[type[Any], tuple[Fold, ...]] = field(default_factory=dict, init=False,
+    # The folds read `RawEvent`s (projections/raw.py: the parsed stored JSON) instead of domain
+    # events, and name their event classes by topic in `Fold.types`.
+    raw: bool = False
+    _by_type: dict[type[Any] | str, tuple[Fold[Any], ...]] = field(default_factory=dict, init=False,
                                                        repr=False, compare=False)
 
-    def folds_for(self, event_type: type[Any]) -> tuple[Fold, ...]:
-        """The folds whose key function may name a row for an event of this class, in order."""
+    def folds_for(self, event_type: type[Any] | str) -> tuple[Fold[Any], ...]:
+        """The folds whose key function may name a row for an event of this class (of this
+        topic, for a raw projection), in order."""
         folds = self._by_type.get(event_type)
         if folds is None:
             folds = self._by_type[event_type] = tuple(
-                f for f in self.folds if f.types is None or event_type in f.types)
+                f for f in self.folds
+                if f.types is None or event_type in f.types)
         return folds
+
+    def folds_of(self, event: AnyEvent) -> tuple[Fold[Any], ...]:
+        """`folds_for` the event's class, or its topic for a raw event."""
+        return self.folds_for(event.topic if type(event) is RawEvent else type(event))
 
     def reads(self, topic: str) -> bool:
         return not self.topics or topic.startswith(self.topics)

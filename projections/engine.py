@@ -13,12 +13,13 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
-from projections.base import Event, Fold, Projection, Row, keys_of
+from projections.base import AnyEvent, Fold, Projection, Row, keys_of
 from projections.paging import (
     KeyProbe,
     PageReader,
@@ -28,6 +29,7 @@ from projections.paging import (
     relaxed_gc,
     settle_survivors,
 )
+from projections.raw import RawReader
 from projections.storage import GenerationRetired, ProjectionStore
 
 log = logging.getLogger("letopis.projections")
@@ -73,6 +75,10 @@ class Engine:
     page_size: int = 1000
     wait_for_events: Callable[[float], None] = time.sleep
     read_ahead: bool = False  # select the next page while folding one (a thread-safe recorder)
+    _raw: RawReader = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._raw = RawReader(self.mapper)  # for projections that fold raw events
 
     def _page(self, after: int, stop: int | None = None) -> Sequence[Notification]:
         return self.recorder.select_notifications(after, self.page_size, stop=stop,
@@ -106,8 +112,15 @@ class Engine:
                 notifications = reader.page(position)
                 if not notifications:
                     break
-                events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications
-                          if projection.reads(n.topic)]
+                events: list[tuple[int, AnyEvent]]
+                if projection.raw:
+                    read = self._raw.read
+                    events = [(n.id, read(n, n.id)) for n in notifications
+                              if projection.reads(n.topic)]
+                else:
+                    decode = self.mapper.to_domain_event
+                    events = [(n.id, decode(n)) for n in notifications
+                              if projection.reads(n.topic)]
                 rows = self._fold_page(projection, generation, events, carried, writes,
                                        complete)
                 position = notifications[-1].id
@@ -128,7 +141,7 @@ class Engine:
         return writes.written
 
     def _fold_page(self, projection: Projection, generation: int,
-                   events: list[tuple[int, Event]], carried: dict[tuple[str, str], Row | None],
+                   events: list[tuple[int, AnyEvent]], carried: dict[tuple[str, str], Row | None],
                    writes: PageWrites, complete: bool) -> PageRows:
         rows = PageRows(self.store, projection.name, generation, carried, complete=complete)
         plans = self._plan_page(projection, rows, events)
@@ -151,8 +164,8 @@ class Engine:
         return rows
 
     @staticmethod
-    def _plan_page(projection: Projection, rows: PageRows, events: list[tuple[int, Event]]
-                   ) -> list[list[tuple[Fold, tuple[str, ...] | None]]]:
+    def _plan_page(projection: Projection, rows: PageRows, events: list[tuple[int, AnyEvent]]
+                   ) -> list[list[tuple[Fold[Any], tuple[str, ...] | None]]]:
         """Prefetch the page's rows and plan, per event, the folds that touch it.
 
         A key function that read no row is a function of the event alone: its keys are final
@@ -161,13 +174,13 @@ class Engine:
         that depend on other rows become known once those are loaded; only key functions that
         asked for a row not yet loaded are evaluated again.
         """
-        plans: list[list[tuple[Fold, tuple[str, ...] | None]]] = []
-        pending: list[tuple[Event, Fold]] = []
+        plans: list[list[tuple[Fold[Any], tuple[str, ...] | None]]] = []
+        pending: list[tuple[AnyEvent, Fold[Any]]] = []
         probe = KeyProbe(rows)
         wanted: set[tuple[str, str]] = set()
         for _, event in events:
-            plan: list[tuple[Fold, tuple[str, ...] | None]] = []
-            for fold in projection.folds_for(type(event)):
+            plan: list[tuple[Fold[Any], tuple[str, ...] | None]] = []
+            for fold in projection.folds_of(event):
                 reads, misses = probe.reads, probe.misses
                 try:
                     keys = keys_of(fold.key(event, probe))

@@ -24,12 +24,11 @@ docs/projections.md.
 
 from __future__ import annotations
 
-from typing import Any
-
-from projections.base import Event, Fold, Projection, Row, Rows
+from projections.base import Fold, Projection, Row, Rows
 from projections.financial_registry_accounts import (
     CERTIFICATE_TYPES,
-    month_name,
+    effective_on,
+    moves_money,
     pair_key,
     sid,
     transfer_year,
@@ -55,6 +54,7 @@ from projections.financial_registry_claims import (
     SUMS,
     provider_month_key,
 )
+from projections.raw import RawEvent
 
 MUNICIPALITY_MONTHS = "municipality_months"
 
@@ -74,8 +74,8 @@ def municipality_month_key(municipality: str, month: str) -> str:
     return pair_key(municipality, month)
 
 
-def _municipality_month_key(event: Event, rows: Rows) -> str | None:
-    if type(event) not in CERTIFICATE_TYPES or not transfers_of(event):
+def _municipality_month_key(event: RawEvent, rows: Rows) -> str | None:
+    if event.topic not in CERTIFICATE_TYPES or not moves_money(event):
         return None
     certificate = rows.get(CERTIFICATES, sid(event.originator_id))
     if certificate is None:
@@ -83,9 +83,9 @@ def _municipality_month_key(event: Event, rows: Rows) -> str | None:
     return municipality_month_key(certificate["municipality"], _booked(event))
 
 
-def _booked(event: Any) -> str:
+def _booked(event: RawEvent) -> str:
     """The month a movement is booked in: that of its effective date."""
-    return month_name(event.meta.effective_on)
+    return effective_on(event)[:7]
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -102,14 +102,14 @@ def split_key(key: str) -> tuple[str, str]:
     return "".join(plain), month
 
 
-def _apply_municipality_month(row: Row | None, event: Event) -> Row | None:
+def _apply_municipality_month(row: Row | None, event: RawEvent) -> Row | None:
     # The municipality is in the key only: `apply` does not see the certificate's row.
     base: Row = row if row is not None else {"month": _booked(event), "years": {}}
     years: Row = dict(base["years"])
     for transfer in transfers_of(event):
         year = str(transfer_year(transfer, event))
         sums = dict(years.get(year) or dict.fromkeys(CERTIFICATE_TRANSFERS, 0))
-        sums[transfer.kind.value] += transfer.amount
+        sums[transfer["kind"]["_data_"]] += transfer["amount"]
         years[year] = sums
     return {**base, "years": dict(sorted(years.items()))}
 
@@ -123,6 +123,7 @@ FINANCIAL_REGISTRY = Projection(
            PROVIDER_MONTHS_FOLD, MUNICIPALITY_MONTHS_FOLD),
     description="personalised funding: certificates, contracts, claims, payments; "
                 "per provider and per municipality by month",
+    raw=True,  # the folds read the stored JSON (projections/raw.py), not domain events
     topics=("domain.certificate_group:CertificateGroup.", "domain.certificate:Certificate.",
             "domain.contract:Contract.", "domain.claim:Claim.", "domain.payment:Payment."),
 )

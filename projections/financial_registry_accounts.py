@@ -1,5 +1,6 @@
-"""Shared pieces of the `financial_registry` read model: the funding event classes, and
-double-entry postings over plain JSON account maps.
+"""Shared pieces of the `financial_registry` read model: the funding event topics, readers of
+the stored JSON the folds are given (raw events, projections/raw.py), and double-entry postings
+over plain JSON account maps.
 
 Accounts are named as `domain.funding_accounts.Account` prints them (`"free:2026"`,
 `"reserve:<contract id>"`); a balance is credits minus debits in minor units (kopecks, or
@@ -8,8 +9,10 @@ hundredths of an hour), exactly as `Accounts.post` keeps them, zero balances inc
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
 
 from domain.certificate import Certificate
 from domain.certificate_group import CertificateGroup
@@ -17,100 +20,118 @@ from domain.claim import Claim
 from domain.contract import Contract
 from domain.payment import Payment
 from projections.base import Row
+from projections.raw import RawEvent
 
-# @event-generated classes are invisible to mypy; look them up once, by their stable names.
-CertIssued: type[Any] = getattr(Certificate, "Issued")  # noqa: B009
-CertKindChanged: type[Any] = getattr(Certificate, "KindChanged")  # noqa: B009
-CertSuspended: type[Any] = getattr(Certificate, "Suspended")  # noqa: B009
-CertResumed: type[Any] = getattr(Certificate, "Resumed")  # noqa: B009
-CertClosed: type[Any] = getattr(Certificate, "Closed")  # noqa: B009
-NominalCredited: type[Any] = getattr(Certificate, "NominalCredited")  # noqa: B009
-YearExpired: type[Any] = getattr(Certificate, "YearExpired")  # noqa: B009
-ContractReserved: type[Any] = getattr(Certificate, "ContractReserved")  # noqa: B009
-ReserveReleased: type[Any] = getattr(Certificate, "ReserveReleased")  # noqa: B009
-MonthCharged: type[Any] = getattr(Certificate, "MonthCharged")  # noqa: B009
-MonthSettled: type[Any] = getattr(Certificate, "MonthSettled")  # noqa: B009
-ChargeReversed: type[Any] = getattr(Certificate, "ChargeReversed")  # noqa: B009
 
-GroupEstablished: type[Any] = getattr(CertificateGroup, "Established")  # noqa: B009
-GroupAdmitted: type[Any] = getattr(CertificateGroup, "CertificateAdmitted")  # noqa: B009
+def _topic(aggregate: type[Any], name: str) -> str:
+    # @event-generated classes are invisible to mypy: looked up once, by their stable names.
+    topic: str = get_topic(getattr(aggregate, name))
+    return topic
 
-ContractRequested: type[Any] = getattr(Contract, "Requested")  # noqa: B009
-ContractConfirmed: type[Any] = getattr(Contract, "Confirmed")  # noqa: B009
-ContractActivated: type[Any] = getattr(Contract, "Activated")  # noqa: B009
-ContractRefused: type[Any] = getattr(Contract, "Refused")  # noqa: B009
-ContractTerminated: type[Any] = getattr(Contract, "Terminated")  # noqa: B009
 
-ClaimOpened: type[Any] = getattr(Claim, "Opened")  # noqa: B009
-ClaimSubmitted: type[Any] = getattr(Claim, "Submitted")  # noqa: B009
-ClaimApproved: type[Any] = getattr(Claim, "Approved")  # noqa: B009
-ClaimRejected: type[Any] = getattr(Claim, "Rejected")  # noqa: B009
-ClaimPaid: type[Any] = getattr(Claim, "PaymentRecorded")  # noqa: B009
+# The folds read raw events (projections/raw.py): an event's class is named by its topic.
+CertIssued = _topic(Certificate, "Issued")
+CertKindChanged = _topic(Certificate, "KindChanged")
+CertSuspended = _topic(Certificate, "Suspended")
+CertResumed = _topic(Certificate, "Resumed")
+CertClosed = _topic(Certificate, "Closed")
+NominalCredited = _topic(Certificate, "NominalCredited")
+YearExpired = _topic(Certificate, "YearExpired")
+ContractReserved = _topic(Certificate, "ContractReserved")
+ReserveReleased = _topic(Certificate, "ReserveReleased")
+MonthCharged = _topic(Certificate, "MonthCharged")
+MonthSettled = _topic(Certificate, "MonthSettled")
+ChargeReversed = _topic(Certificate, "ChargeReversed")
 
-PaymentRecorded: type[Any] = getattr(Payment, "Recorded")  # noqa: B009
+GroupEstablished = _topic(CertificateGroup, "Established")
+GroupAdmitted = _topic(CertificateGroup, "CertificateAdmitted")
 
-CERTIFICATE_EVENTS: tuple[type[Any], ...] = (
+ContractRequested = _topic(Contract, "Requested")
+ContractConfirmed = _topic(Contract, "Confirmed")
+ContractActivated = _topic(Contract, "Activated")
+ContractRefused = _topic(Contract, "Refused")
+ContractTerminated = _topic(Contract, "Terminated")
+
+ClaimOpened = _topic(Claim, "Opened")
+ClaimSubmitted = _topic(Claim, "Submitted")
+ClaimApproved = _topic(Claim, "Approved")
+ClaimRejected = _topic(Claim, "Rejected")
+ClaimPaid = _topic(Claim, "PaymentRecorded")
+
+PaymentRecorded = _topic(Payment, "Recorded")
+
+CERTIFICATE_TYPES = frozenset((
     CertIssued, CertKindChanged, CertSuspended, CertResumed, CertClosed, NominalCredited,
-    YearExpired, ContractReserved, ReserveReleased, MonthCharged, MonthSettled, ChargeReversed)
+    YearExpired, ContractReserved, ReserveReleased, MonthCharged, MonthSettled, ChargeReversed))
 # Certificate events about one contract: they carry `contract_id`.
-CONTRACT_MONEY_EVENTS: tuple[type[Any], ...] = (
-    ContractReserved, ReserveReleased, MonthCharged, MonthSettled, ChargeReversed)
-CONTRACT_EVENTS: tuple[type[Any], ...] = (
-    ContractRequested, ContractConfirmed, ContractActivated, ContractRefused, ContractTerminated)
-CLAIM_EVENTS: tuple[type[Any], ...] = (
-    ClaimOpened, ClaimSubmitted, ClaimApproved, ClaimRejected, ClaimPaid)
-
-# The same classes as sets, for the key functions that run twice per event and per fold (an
-# event's class is exactly its topic's: the mapper never builds subclasses).
-CERTIFICATE_TYPES = frozenset(CERTIFICATE_EVENTS)
-CONTRACT_MONEY_TYPES = frozenset(CONTRACT_MONEY_EVENTS)
-CONTRACT_TYPES = frozenset(CONTRACT_EVENTS)
-CLAIM_TYPES = frozenset(CLAIM_EVENTS)
+CONTRACT_MONEY_TYPES = frozenset((
+    ContractReserved, ReserveReleased, MonthCharged, MonthSettled, ChargeReversed))
+CONTRACT_TYPES = frozenset((
+    ContractRequested, ContractConfirmed, ContractActivated, ContractRefused, ContractTerminated))
+CLAIM_TYPES = frozenset((ClaimOpened, ClaimSubmitted, ClaimApproved, ClaimRejected, ClaimPaid))
 GROUP_TYPES = frozenset((GroupEstablished, GroupAdmitted))
 
 # Account kinds keyed by a year (the others are keyed by a contract or a claim id).
 YEAR_KINDS = ("nominal", "free", "expired")
 
 
-def transfers_of(event: Any) -> tuple[Any, ...]:
-    """The transfers an event posts, in order (`transfer` may be None, `transfers` empty)."""
-    many = getattr(event, "transfers", None)
+def transfers_of(event: RawEvent) -> list[Row]:
+    """The transfers an event posts, in order (`transfer` may be None, `transfers` empty), as
+    stored: `{"transfer_id", "kind", "debit", "credit", "amount", …}` with tagged values."""
+    state = event.state
+    many = state.get("transfers")
     if many is not None:
-        return tuple(many)
-    one = getattr(event, "transfer", None)
-    return () if one is None else (one,)
+        return [t["_data_"] for t in many]
+    one = state.get("transfer")
+    return [] if one is None else [one["_data_"]]
 
 
-def post(accounts: Row, transfers: tuple[Any, ...]) -> Row:
+def moves_money(event: RawEvent) -> bool:
+    """Whether `transfers_of(event)` is not empty (without building it)."""
+    many = event.state.get("transfers")
+    return bool(many) if many is not None else event.state.get("transfer") is not None
+
+
+def account_name(account: Row) -> str:
+    """A stored `Account` as `Account.__str__` names it: "free:2026"."""
+    data = account["_data_"]
+    return f"{data['kind']['_data_']}:{data['key']}"
+
+
+def post(accounts: Row, transfers: list[Row]) -> Row:
     """A new account map with `transfers` posted."""
     new = dict(accounts)
     for transfer in transfers:
-        amount = transfer.amount
-        debit, credit = transfer.debit, transfer.credit
-        name = f"{debit.kind.value}:{debit.key}"  # as `Account.__str__` names it
+        amount = transfer["amount"]
+        name = account_name(transfer["debit"])
         new[name] = new.get(name, 0) - amount
-        name = f"{credit.kind.value}:{credit.key}"
+        name = account_name(transfer["credit"])
         new[name] = new.get(name, 0) + amount
     return new
 
 
-def moved(transfers: tuple[Any, ...], key: str) -> dict[str, int]:
+def moved(transfers: list[Row], key: str) -> dict[str, int]:
     """Net movement by account kind of the accounts keyed `key` (a contract id)."""
     sums: dict[str, int] = {}
     for transfer in transfers:
-        amount = transfer.amount
-        account = transfer.debit
-        if account.key == key:
-            kind = account.kind.value
+        amount = transfer["amount"]
+        account = transfer["debit"]["_data_"]
+        if account["key"] == key:
+            kind = account["kind"]["_data_"]
             sums[kind] = sums.get(kind, 0) - amount
-        account = transfer.credit
-        if account.key == key:
-            kind = account.kind.value
+        account = transfer["credit"]["_data_"]
+        if account["key"] == key:
+            kind = account["kind"]["_data_"]
             sums[kind] = sums.get(kind, 0) + amount
     return sums
 
 
-_IDS: dict[int, str] = {}  # str(UUID) of the ids a page repeats (every fold keys by them)
+def value(tagged: Row | None) -> Any:
+    """The stored value of a tagged one (an enum's value, a date's ISO text), None for None."""
+    return None if tagged is None else tagged["_data_"]
+
+
+_IDS: dict[Any, str] = {}  # str(UUID) of the ids a page repeats (every fold keys by them)
 
 
 def sid(value: Any) -> str:
@@ -128,44 +149,60 @@ def sid(value: Any) -> str:
     return text
 
 
-def transfer_year(transfer: Any, event: Any) -> int:
+def uid(tagged: Row) -> str:
+    """`str(UUID)` of a stored UUID (`{"_type_": "uuid_hex", "_data_": hex}`), cached."""
+    hex_text = tagged["_data_"]
+    text = _IDS.get(hex_text)
+    if text is None:
+        if len(_IDS) >= 100_000:
+            _IDS.clear()
+        text = _IDS[hex_text] = str(UUID(hex_text))
+    return text
+
+
+def transfer_year(transfer: Row, event: RawEvent) -> int:
     """The nominal year a transfer's money belongs to: from its year-keyed account, else from
     the contract-month the event is about (a contract stays within its nominal's year)."""
-    for account in (transfer.debit, transfer.credit):
-        if account.kind.value in YEAR_KINDS:
-            return int(account.key)
-    month: date | None = getattr(event, "month", None)
+    for account in (transfer["debit"]["_data_"], transfer["credit"]["_data_"]):
+        if account["kind"]["_data_"] in YEAR_KINDS:
+            return int(account["key"])
+    month = event.state.get("month")
     if month is None:  # ContractReserved: its schedule's months
-        month = event.schedule[0].month
-    assert month is not None
-    return month.year
+        month = event.state["schedule"][0]["_data_"]["month"]
+    return int(month["_data_"][:4])
 
 
-_MONTH_NAMES: dict[date, str] = {}  # strftime is slow and a region has few distinct dates
-
-
-def month_name(month: date) -> str:
-    """A month as readers name it: "2026-09"."""
-    name = _MONTH_NAMES.get(month)
-    if name is None:
-        if len(_MONTH_NAMES) >= 10_000:
-            _MONTH_NAMES.clear()
-        name = _MONTH_NAMES[month] = f"{month:%Y-%m}"
-    return name
+def month_name(month: Row) -> str:
+    """A stored month (a tagged ISO date) as readers name it: "2026-09"."""
+    return str(month["_data_"][:7])
 
 
 def escape(part: str) -> str:
     return part.replace("\\", "\\\\").replace("|", "\\|")
 
 
+_PAIRS: dict[tuple[str, str], str] = {}  # a region has few municipality (provider) months
+
+
 def pair_key(first: str, month: str) -> str:
     """`"{first}|{YYYY-MM}"`, a `|` or `\\` in `first` escaped (a municipality is free text)."""
-    return f"{escape(first)}|{month}"
+    key = _PAIRS.get((first, month))
+    if key is None:
+        if len(_PAIRS) >= 100_000:
+            _PAIRS.clear()
+        key = _PAIRS[first, month] = f"{escape(first)}|{month}"
+    return key
 
 
-def effective_on(event: Any) -> str:
-    return str(event.meta.effective_on.isoformat())
+def meta(event: RawEvent) -> Row:
+    """The event's envelope (`Meta`), as stored."""
+    envelope: Row = event.state["meta"]["_data_"]
+    return envelope
 
 
-def recorded_at(event: Any) -> str:
-    return str(event.meta.recorded_at.isoformat())
+def effective_on(event: RawEvent) -> str:
+    return str(meta(event)["effective_on"]["_data_"])
+
+
+def recorded_at(event: RawEvent) -> str:
+    return str(meta(event)["recorded_at"]["_data_"])

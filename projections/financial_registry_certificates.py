@@ -9,12 +9,9 @@ status) with the certificate's view of it (schedule, charges, settlements, reser
 
 from __future__ import annotations
 
-from typing import Any
-
-from projections.base import Event, Fold, Row, Rows
+from projections.base import Fold, Row, Rows
 from projections.financial_registry_accounts import (
     CERTIFICATE_TYPES,
-    CONTRACT_EVENTS,
     CONTRACT_MONEY_TYPES,
     CONTRACT_TYPES,
     GROUP_TYPES,
@@ -42,7 +39,9 @@ from projections.financial_registry_accounts import (
     post,
     sid,
     transfers_of,
+    uid,
 )
+from projections.raw import RawEvent
 
 GROUPS = "groups"
 CERTIFICATES = "certificates"
@@ -55,31 +54,32 @@ _ZERO = dict.fromkeys(BALANCES, 0)
 # groups: a municipality's nominal and limits for a year
 
 
-def _group_key(event: Event, _rows: Rows) -> str | None:
-    if type(event) in GROUP_TYPES:
+def _group_key(event: RawEvent, _rows: Rows) -> str | None:
+    if event.topic in GROUP_TYPES:
         return sid(event.originator_id)
     return None
 
 
-def _apply_group(row: Row | None, event: Event) -> Row | None:
-    if isinstance(event, GroupEstablished):
-        return {"group_id": str(event.originator_id), "municipality": event.municipality,
-                "year": event.year, "unit": event.unit.value, "nominal": event.nominal,
-                "max_certificates": event.max_certificates,
-                "max_nominal_sum": event.max_nominal_sum, "admitted": 0, "nominal_sum": 0,
+def _apply_group(row: Row | None, event: RawEvent) -> Row | None:
+    state = event.state
+    if event.topic == GroupEstablished:
+        return {"group_id": sid(event.originator_id), "municipality": state["municipality"],
+                "year": state["year"], "unit": state["unit"]["_data_"],
+                "nominal": state["nominal"], "max_certificates": state["max_certificates"],
+                "max_nominal_sum": state["max_nominal_sum"], "admitted": 0, "nominal_sum": 0,
                 "version": event.originator_version}
     if row is None:
         return None
     return {**row, "admitted": row["admitted"] + 1,
-            "nominal_sum": row["nominal_sum"] + event.nominal,  # type: ignore[attr-defined]
+            "nominal_sum": row["nominal_sum"] + state["nominal"],
             "version": event.originator_version}
 
 
 # certificates
 
 
-def _certificate_key(event: Event, _rows: Rows) -> str | None:
-    return sid(event.originator_id) if type(event) in CERTIFICATE_TYPES else None
+def _certificate_key(event: RawEvent, _rows: Rows) -> str | None:
+    return sid(event.originator_id) if event.topic in CERTIFICATE_TYPES else None
 
 
 def _year(units: dict[str, str], expired_years: list[int], accounts: Row, year: str) -> Row:
@@ -141,12 +141,12 @@ def _rederive(row: Row, touched: set[str]) -> None:
     row["totals"] = _totals(units, years, contracts)
 
 
-def _apply_certificate(row: Row | None, event: Event) -> Row | None:
-    version = event.originator_version
-    if isinstance(event, CertIssued):
-        base: Row = {"certificate_id": sid(event.originator_id), "number": event.number,
-                     "learner_id": str(event.learner_id), "kind": event.kind.value,
-                     "status": "active", "municipality": event.municipality,
+def _apply_certificate(row: Row | None, event: RawEvent) -> Row | None:
+    version, topic, state = event.originator_version, event.topic, event.state
+    if topic == CertIssued:
+        base: Row = {"certificate_id": sid(event.originator_id), "number": state["number"],
+                     "learner_id": uid(state["learner_id"]), "kind": state["kind"]["_data_"],
+                     "status": "active", "municipality": state["municipality"],
                      "issued_on": effective_on(event), "kind_since": effective_on(event),
                      "closed_on": None, "version": version, "units": {},
                      "expired_years": [], "contract_years": {}, "accounts": {}}
@@ -154,26 +154,26 @@ def _apply_certificate(row: Row | None, event: Event) -> Row | None:
     if row is None:  # a certificate is issued before anything else happens to it
         return None
     new = {**row, "version": version}
-    if isinstance(event, CertKindChanged):
-        return {**new, "kind": event.kind.value, "kind_since": effective_on(event)}
-    if isinstance(event, CertSuspended):
+    if topic == CertKindChanged:
+        return {**new, "kind": state["kind"]["_data_"], "kind_since": effective_on(event)}
+    if topic == CertSuspended:
         return {**new, "status": "suspended"}
-    if isinstance(event, CertResumed):
+    if topic == CertResumed:
         return {**new, "status": "active"}
     transfers = transfers_of(event)
-    touched = {key for t in transfers for key in (t.debit.key, t.credit.key)}
-    if isinstance(event, CertClosed):
+    touched = {account["_data_"]["key"] for t in transfers
+               for account in (t["debit"], t["credit"])}
+    if topic == CertClosed:
         new |= {"status": "closed", "closed_on": effective_on(event)}
-    elif isinstance(event, NominalCredited):
-        new["units"] = {**row["units"], str(event.year): event.unit.value}
-        touched.add(str(event.year))
-    elif isinstance(event, YearExpired):
-        new["expired_years"] = sorted({*row["expired_years"], event.year})
-        touched.add(str(event.year))
-    elif isinstance(event, ContractReserved):
-        contract_id = sid(event.contract_id)
-        new["contract_years"] = {**row["contract_years"],
-                                 contract_id: event.schedule[0].month.year}
+    elif topic == NominalCredited:
+        new["units"] = {**row["units"], str(state["year"]): state["unit"]["_data_"]}
+        touched.add(str(state["year"]))
+    elif topic == YearExpired:
+        new["expired_years"] = sorted({*row["expired_years"], state["year"]})
+        touched.add(str(state["year"]))
+    elif topic == ContractReserved:
+        contract_id = uid(state["contract_id"])
+        new["contract_years"] = {**row["contract_years"], contract_id: _first_year(event)}
         touched.add(contract_id)
     new["accounts"] = post(row["accounts"], transfers)
     _rederive(new, touched)
@@ -183,11 +183,16 @@ def _apply_certificate(row: Row | None, event: Event) -> Row | None:
 # contracts
 
 
-def _contract_key(event: Event, _rows: Rows) -> str | None:
-    if type(event) in CONTRACT_TYPES:
+def _first_year(event: RawEvent) -> int:
+    """The year of a `ContractReserved`'s first scheduled month."""
+    return int(event.state["schedule"][0]["_data_"]["month"]["_data_"][:4])
+
+
+def _contract_key(event: RawEvent, _rows: Rows) -> str | None:
+    if event.topic in CONTRACT_TYPES:
         return sid(event.originator_id)
-    if type(event) in CONTRACT_MONEY_TYPES:
-        return sid(event.contract_id)  # type: ignore[attr-defined]
+    if event.topic in CONTRACT_MONEY_TYPES:
+        return uid(event.state["contract_id"])
     return None
 
 
@@ -202,24 +207,26 @@ def _new_contract(contract_id: str) -> Row:
             "months": {}, "months_charged": []}
 
 
-def _apply_contract_event(row: Row, event: Any) -> Row:
-    status = {ContractConfirmed: "confirmed", ContractActivated: "activated",
-              ContractRefused: "refused", ContractTerminated: "terminated"}
-    if isinstance(event, ContractRequested):
-        return {**row, "certificate_id": str(event.certificate_id),
-                "programme_id": str(event.programme_id), "provider_id": str(event.provider_id),
-                "group_name": event.group_name, "first_month": month_name(event.first_month),
-                "last_month": month_name(event.last_month),
-                "price_per_month": event.price_per_month,
-                "certificate_share": event.certificate_share, "status": "requested",
+_STATUS = {ContractConfirmed: "confirmed", ContractActivated: "active",
+           ContractRefused: "refused", ContractTerminated: "terminated"}
+
+
+def _apply_contract_event(row: Row, event: RawEvent) -> Row:
+    state = event.state
+    if event.topic == ContractRequested:
+        return {**row, "certificate_id": uid(state["certificate_id"]),
+                "programme_id": uid(state["programme_id"]),
+                "provider_id": uid(state["provider_id"]), "group_name": state["group_name"],
+                "first_month": month_name(state["first_month"]),
+                "last_month": month_name(state["last_month"]),
+                "price_per_month": state["price_per_month"],
+                "certificate_share": state["certificate_share"], "status": "requested",
                 "requested_on": effective_on(event), "status_on": effective_on(event),
                 "version": event.originator_version}
-    value = status[type(event)]
-    new = {**row, "status": "active" if value == "activated" else value,
-           "status_on": effective_on(event), "version": event.originator_version,
-           "reason": getattr(event, "reason", None)}
-    if isinstance(event, ContractTerminated):
-        new["last_month"] = month_name(event.last_month)
+    new = {**row, "status": _STATUS[event.topic], "status_on": effective_on(event),
+           "version": event.originator_version, "reason": state.get("reason")}
+    if event.topic == ContractTerminated:
+        new["last_month"] = month_name(state["last_month"])
     return new
 
 
@@ -228,39 +235,45 @@ def _month(months: Row, name: str) -> Row:
                                      "settled": False})
 
 
-def _apply_money_event(row: Row, event: Any) -> Row:
-    contract_id = row["contract_id"]
+def _apply_money_event(row: Row, event: RawEvent) -> Row:
+    contract_id, topic, state = row["contract_id"], event.topic, event.state
     months: Row = dict(row["months"])
     released = row["released"]
-    if isinstance(event, ContractReserved):
-        months = {month_name(m.month): {"amount": m.amount, "advance": None, "final": None,
-                                        "settled": False} for m in event.schedule}
-        year: int | None = event.schedule[0].month.year
+    if topic == ContractReserved:
+        months = {}
+        for scheduled in state["schedule"]:
+            m = scheduled["_data_"]
+            months[month_name(m["month"])] = {"amount": m["amount"], "advance": None,
+                                              "final": None, "settled": False}
+        year: int | None = _first_year(event)
     else:
         year = row["year"]
-    if isinstance(event, ReserveReleased):
-        last = None if event.last_month is None else month_name(event.last_month)
-        months = {m: v for m, v in months.items() if last is not None and m <= last}
-    elif isinstance(event, MonthCharged):
-        name, month = month_name(event.month), _month(months, month_name(event.month))
-        charged = 0 if event.transfer is None else event.transfer.amount
-        if event.kind.value == "advance":
-            month["advance"] = {"claim_id": str(event.claim_id), "claimed": event.claimed}
+    if topic == ReserveReleased:
+        last = state.get("last_month")
+        last_name = None if last is None else month_name(last)
+        months = {m: v for m, v in months.items() if last_name is not None and m <= last_name}
+    elif topic == MonthCharged:
+        name = month_name(state["month"])
+        month = _month(months, name)
+        transfer = state.get("transfer")
+        charged = 0 if transfer is None else transfer["_data_"]["amount"]
+        if state["kind"]["_data_"] == "advance":
+            month["advance"] = {"claim_id": uid(state["claim_id"]), "claimed": state["claimed"]}
         else:
-            month["final"] = {"claim_id": str(event.claim_id), "claimed": event.claimed,
+            month["final"] = {"claim_id": uid(state["claim_id"]), "claimed": state["claimed"],
                               "charged": charged}
         months[name] = month
-    elif isinstance(event, MonthSettled):
-        name = month_name(event.month)
+    elif topic == MonthSettled:
+        name = month_name(state["month"])
         months[name] = {**_month(months, name), "settled": True}
-    elif isinstance(event, ChargeReversed):
-        name = month_name(event.month)
-        months[name] = {**_month(months, name), event.kind.value: None}
+    elif topic == ChargeReversed:
+        name = month_name(state["month"])
+        months[name] = {**_month(months, name), state["kind"]["_data_"]: None}
     transfers = transfers_of(event)
     sums = moved(transfers, contract_id)
     for transfer in transfers:
-        if transfer.kind.value == "release":
-            released += transfer.amount
+        if transfer["kind"]["_data_"] == "release":
+            released += transfer["amount"]
     return {**row, "year": year, "months": months, "released": released,
             "reserved": row["reserved"] + sums.get("reserve", 0),
             "spent": row["spent"] + sums.get("spent", 0),
@@ -269,12 +282,11 @@ def _apply_money_event(row: Row, event: Any) -> Row:
                                      if v["advance"] is not None or v["final"] is not None)}
 
 
-def _apply_contract(row: Row | None, event: Event) -> Row | None:
-    key = sid(event.originator_id) if isinstance(event, CONTRACT_EVENTS) \
-        else sid(event.contract_id)  # type: ignore[attr-defined]
-    base = row if row is not None else _new_contract(key)
-    if isinstance(event, CONTRACT_EVENTS):
+def _apply_contract(row: Row | None, event: RawEvent) -> Row | None:
+    if event.topic in CONTRACT_TYPES:
+        base = row if row is not None else _new_contract(sid(event.originator_id))
         return _apply_contract_event(base, event)
+    base = row if row is not None else _new_contract(uid(event.state["contract_id"]))
     return _apply_money_event(base, event)
 
 

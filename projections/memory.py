@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from eventsourcing.utils import get_topic
 
 from projections.base import Event, Projection, Row, keys_of
+from projections.raw import RawEvent, view_of
 
 Tables = dict[str, dict[str, Row]]
 
@@ -23,8 +24,10 @@ class MemoryRows:
 def apply_event(projection: Projection, tables: Tables, event: Event) -> None:
     """Run every fold of `projection` over one event, updating `tables` in place."""
     rows = MemoryRows(tables)
-    if not projection.reads(get_topic(type(event))):
+    if not projection.reads(event.topic if type(event) is RawEvent else get_topic(type(event))):
         return
+    if projection.raw:
+        event = view_of(event)  # the folds read what the engine would give them once stored
     for fold in projection.folds:
         table = tables.setdefault(fold.table, {})
         for key in keys_of(fold.key(event, rows)):

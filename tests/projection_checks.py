@@ -10,10 +10,13 @@ from typing import Any
 
 from projections.base import Projection, keys_of
 from projections.memory import MemoryRows, Tables, fold_events
+from projections.raw import view_of
 
 
 def strict_apply(projection: Projection, tables: Tables, event: Any) -> None:
     rows = MemoryRows(tables)
+    if projection.raw:
+        event = view_of(event)  # what the engine gives a raw projection's folds
     for fold in projection.folds:
         table = tables.setdefault(fold.table, {})
         for key in keys_of(fold.key(event, rows)):
