@@ -7,6 +7,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import uuid4
 
@@ -167,3 +168,20 @@ def test_a_reader_that_fails_does_not_leave_the_server_writing(
     assert isinstance(error, RuntimeError)
     assert list(out.rglob("*.parquet")) == []
     assert _copies_running(url, schema) == 0
+
+
+def test_a_server_copy_that_fails_after_writing_leaves_no_partial_export(
+        pg: tuple[str, str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, schema, tmp_path = pg
+    real = export_module.postgres_events_csv_on_server
+
+    def broken(*args: Any) -> int:
+        real(*args)  # the whole CSV went through the pipe, and then the store failed
+        raise ConnectionError("the server closed the connection")
+
+    monkeypatch.setattr(export_module, "postgres_events_csv_on_server", broken)
+    out = tmp_path / "out"
+    error = _outcome(lambda: export_parquet(url, schema, out, copy="server"))
+    assert isinstance(error, ConnectionError)
+    assert list(out.rglob("*.parquet")) == []
+    assert [p.name for p in out.iterdir()] == []
