@@ -6,9 +6,12 @@
                       export's CSV dialect (0x1F between fields, 0x1E as quote: JSON goes
                       unquoted) — what the export reads, the ceiling
   raw COPY, binary    the same rows as `COPY … (FORMAT binary)` into Python, written nowhere
-  export              `replay.export.export_parquet`: the COPY streamed through a named pipe
-                      into DuckDB writing Parquet partitioned by event type and month, and the
-                      manifest
+  export, server COPY `replay.export.export_parquet` as `letopis export` runs it here: the
+                      server's backend COPYs straight into the named pipe DuckDB reads
+                      (`--copy server`; the bench connects as a superuser to a local server),
+                      DuckDB writes one Parquet file per stream, then the manifest
+  export, client COPY the same with `--copy client`: COPY to STDOUT, each chunk handed on to
+                      the pipe by psycopg (the way for a remote server or a plain role)
 
 Each runs `--rounds` times, interleaved; each figure is the median of its rounds. `--keep`
 leaves the generated, sealed schema in place; `--schema S --reuse` measures it again without
@@ -75,8 +78,10 @@ def main() -> None:
         audit.close()
         recorder.close()
     directory = Path(tempfile.mkdtemp(prefix="letopis-bench-export-"))
+    server, client = "export, server COPY", "export, client COPY"
     rates: dict[str, list[float]] = {"raw COPY to CSV": [], "raw COPY, binary": [],
-                                     "export (COPY | DuckDB, Parquet)": []}
+                                     server: [], client: []}
+    cpu: dict[str, list[float]] = {server: [], client: []}  # this process's CPU s per 1M
     try:
         for round_ in range(args.rounds):
             started = time.perf_counter()
@@ -86,9 +91,16 @@ def main() -> None:
             started = time.perf_counter()
             raw_binary(args.url, args.schema, args.events)
             rates["raw COPY, binary"].append(args.events / (time.perf_counter() - started))
-            out = directory / f"export-{round_}"
-            report = export_parquet(args.url, args.schema, out)
-            rates["export (COPY | DuckDB, Parquet)"].append(report.events / report.seconds)
+            for name, copy in ((server, "server"), (client, "client")):
+                out = directory / f"export-{round_}-{copy}"
+                before = os.times()
+                report = export_parquet(args.url, args.schema, out, copy=copy)
+                after = os.times()
+                rates[name].append(report.events / report.seconds)
+                cpu[name].append((after.user + after.system - before.user - before.system)
+                                 * 1e6 / report.events)
+                if round_ < args.rounds - 1:
+                    shutil.rmtree(out)
         ((rows, types),) = duckdb.sql(
             f"SELECT count(*), count(DISTINCT event_type) FROM read_parquet("
             f"'{out}/events/**/*.parquet', hive_partitioning = true)").fetchall()
@@ -101,10 +113,13 @@ def main() -> None:
         print(f"{'step':<36}{'events/s':>12}")
         for name, rate in result.items():
             print(f"{name:<36}{rate:>12,.0f}")
-        export = result["export (COPY | DuckDB, Parquet)"]
-        print(f"export / raw COPY to CSV = {export / result['raw COPY to CSV']:.2f}x; "
-              f"export / raw COPY binary = {export / result['raw COPY, binary']:.2f}x; "
-              f"{rows} rows, {types} event types, {size / 1e6:.0f} MB of Parquet")
+        for name in (server, client):
+            print(f"{name}: {median(cpu[name]):.2f} s of this process's CPU per million events "
+                  "(the server's backends not counted)")
+            print(f"{name} / raw COPY to CSV = {result[name] / result['raw COPY to CSV']:.2f}x; "
+                  f"/ raw COPY binary = {result[name] / result['raw COPY, binary']:.2f}x")
+        print(f"server / client COPY = {result[server] / result[client]:.2f}x; {rows} rows, "
+              f"{types} event types, {size / 1e6:.0f} MB of Parquet (one export)")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
         if not args.reuse and not args.keep:

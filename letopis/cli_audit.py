@@ -21,6 +21,7 @@ from psycopg import errors as pg_errors
 from letopis.settings import Settings
 from replay.checkpoint import CheckpointFormatError, read_checkpoints, write_checkpoints
 from replay.export import ExportError
+from replay.export_copy import COPY_MODES
 from replay.keys import AuditKeyError, key_id, load_private_key, load_public_key
 from replay.proof import ProofError
 
@@ -167,11 +168,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format != "parquet":
         raise AuditUsageError(f"--format {args.format!r}: only parquet is supported")
     report = export_parquet(settings.database_url, settings.database_schema, Path(args.out),
-                            args.from_position)
+                            args.from_position, args.copy)
     print(f"exported {report.events} events (positions {report.from_position + 1}.."
           f"{report.to_position}) under the checkpoint of tree size "
-          f"{report.checkpoint.tree_size} to {args.out} in {report.seconds:.1f} s; "
-          f"manifest {report.manifest.name}")
+          f"{report.checkpoint.tree_size} to {args.out} in {report.seconds:.1f} s "
+          f"({report.copy} COPY); manifest {report.manifest.name}")
     return 0
 
 
@@ -235,4 +236,8 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     export.add_argument("--out", required=True, metavar="DIR")
     export.add_argument("--from-position", type=int, default=0, metavar="P",
                         help="only events after position P (the previous export's end)")
+    export.add_argument("--copy", choices=COPY_MODES, default="auto",
+                        help="PostgreSQL: COPY on the server straight into the export's pipe "
+                             "(a local server, a role that may write server files), through "
+                             "the client, or the first when possible (default: auto)")
     export.set_defaults(func=_bind(cmd_export, settings))

@@ -2,14 +2,17 @@
 
 Layout of DIR:
 
-    events/event_type=<Type>/month=<YYYY-MM>/<file>.parquet   the events, one row each
-    projections/<projection>/<table>.parquet                  current read models (key, doc)
-    manifest-<from>-<to>.json, manifest.json                  what was exported, under which
-                                                              signed checkpoint
+    events/batch=<from>-<to>/part-<n>.parquet   the events after position <from> up to <to>,
+                                                one row each, in position order within a file
+    projections/<projection>/<table>.parquet    current read models (key, doc)
+    manifest-<from>-<to>.json, manifest.json    what was exported, under which signed checkpoint
 
 Only sealed events are exported, up to the latest checkpoint: everything in an export can be
 checked offline against that checkpoint (docs/audit.md, Export). `--from-position P` exports
-positions after P, so exports add up: run it with the `to_position` of the previous manifest.
+positions after P, so exports add up: run it with the `to_position` of the previous manifest;
+each run adds its own `batch=` directory (the same range exported again replaces it).
+Exports made before (letopis-export/v1) were partitioned by event type and month; an export
+into such a directory is refused (docs/audit.md, Export).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
 import shutil
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,16 +36,19 @@ import duckdb
 
 from replay.audit_store import open_audit
 from replay.checkpoint import Checkpoint
+from replay.export_copy import CopyMode, ServerCopyUnavailable, server_copy
 from replay.export_events import (
     COLUMNS,
     DELIMITER,
     QUOTE,
+    make_pipe,
     postgres_events_csv,
+    postgres_events_csv_on_server,
     sqlite_events_csv,
     stream_events,
 )
 
-FORMAT = "letopis-export/v1"
+FORMAT = "letopis-export/v2"
 _CSV_TYPES = {"position": "BIGINT", "leaf_index": "BIGINT", "stream_id": "VARCHAR",
               "version": "BIGINT", "topic": "VARCHAR", "committed_at": "TIMESTAMPTZ",
               "header_digest": "VARCHAR", "payload_digest": "VARCHAR", "payload": "VARCHAR"}
@@ -64,6 +72,7 @@ class ExportReport:
     checkpoint: Checkpoint
     seconds: float
     manifest: Path
+    copy: str  # how the events left the store: "server", "client" (PostgreSQL), "sqlite"
 
 
 def _latest_checkpoint(url: str, schema: str) -> Checkpoint:
@@ -85,9 +94,11 @@ PARTS = 2
 
 
 def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Path) -> int:
-    """One pass: read the CSV, derive type and month, write the partitioned files."""
+    """One pass: read the CSV, derive type, recorded time and month, write one Parquet file."""
     columns = "{" + ", ".join(f"'{c}': '{_CSV_TYPES[c]}'" for c in COLUMNS) + "}"
-    # The CSV is in position order and DuckDB keeps insertion order: no sort needed.
+    # The CSV is in position order and DuckDB keeps insertion order: no sort needed. One file,
+    # not partitioned by type and month: DuckDB's partitioned writer costs as much CPU as the
+    # rest of the export together (docs/benchmarks.md, Fourth pass).
     row = con.execute(
         f"COPY (SELECT position, leaf_index, {_STREAM_ID} AS stream_id, version, topic, "
         f"split_part(topic, ':', 2) AS event_type, recorded_at, committed_at, header_digest, "
@@ -95,8 +106,7 @@ def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Pat
         f"FROM (SELECT *, {_RECORDED_AT} AS recorded_at FROM read_csv('{source}', "
         f"header = false, columns = {columns}, delim = '{DELIMITER}', quote = '{QUOTE}', "
         f"escape = '{QUOTE}', new_line = '\\n', auto_detect = false, "
-        f"max_line_size = 100000000))) TO '{target}' ({_PARQUET}, "
-        f"PARTITION_BY (event_type, month), FILENAME_PATTERN 'events_{{uuid}}')").fetchone()
+        f"max_line_size = 100000000))) TO '{target}' ({_PARQUET})").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -106,21 +116,25 @@ def _ranges(after: int, upto: int, parts: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def _export_part(con: duckdb.DuckDBPyConnection, url: str, schema: str, after: int, upto: int,
-                 staging: Path, source: Path) -> int:
-    """Positions (after, upto] into Parquet files under `staging`; the number of events."""
-    if url.startswith(("postgresql://", "postgres://")):
-        def write(path: Path) -> int:
-            return postgres_events_csv(url, schema, after, upto, path)
-    else:
-        def write(path: Path) -> int:
-            return sqlite_events_csv(url[len("sqlite:///"):], after, upto, path)
+def _writer(url: str, schema: str, after: int, upto: int, how: str) -> Callable[[Path], int]:
+    """What writes positions (after, upto] as CSV into a path: see `ExportReport.copy`."""
+    if how == "server":
+        return lambda path: postgres_events_csv_on_server(url, schema, after, upto, path)
+    if how == "client":
+        return lambda path: postgres_events_csv(url, schema, after, upto, path)
+    return lambda path: sqlite_events_csv(url[len("sqlite:///"):], after, upto, path)
+
+
+def _export_part(con: duckdb.DuckDBPyConnection, write: Callable[[Path], int], target: Path,
+                 source: Path, shared: bool) -> int:
+    """What `write` writes into the Parquet file `target`; the number of events."""
     cursor = con.cursor()  # its own DuckDB connection: parts run at the same time
     try:
         cursor.execute("SET TimeZone = 'UTC'")
-        staging.mkdir(parents=True)
+        if hasattr(os, "mkfifo"):
+            make_pipe(source, shared=shared)
         written, events = stream_events(
-            write, lambda path: _events_to_parquet(cursor, path, staging), source)
+            write, lambda path: _events_to_parquet(cursor, path, target), source)
     finally:
         cursor.close()
     if written != events:
@@ -130,24 +144,28 @@ def _export_part(con: duckdb.DuckDBPyConnection, url: str, schema: str, after: i
 
 
 def _export_events(con: duckdb.DuckDBPyConnection, url: str, schema: str, after: int,
-                   upto: int, out: Path, scratch: Path) -> int:
-    """Stream the sealed events into Parquet files, moved under `out/events` only when all of
-    them were written (a failure half-way leaves no partial export behind)."""
+                   upto: int, out: Path, scratch: Path, how: str) -> int:
+    """Stream the sealed events into Parquet files, moved to `out/events/batch=after-upto`
+    only when all of them were written (a failure half-way leaves no partial export)."""
     if after >= upto:
         return 0
-    parts = PARTS if url.startswith(("postgresql://", "postgres://")) else 1
+    parts = PARTS if how in ("server", "client") else 1
     staging = out / f".export-{uuid.uuid4().hex}"
+    replaced = out / f".replaced-{uuid.uuid4().hex}"
+    batch = out / "events" / f"batch={after}-{upto}"
     counts: list[int] = []
     failures: list[BaseException] = []
 
     def part(index: int, start: int, end: int) -> None:
         try:
-            counts.append(_export_part(con, url, schema, start, end, staging / str(index),
-                                       scratch / f"events-{index}"))
+            counts.append(_export_part(con, _writer(url, schema, start, end, how),
+                                       staging / f"part-{index}.parquet",
+                                       scratch / f"events-{index}", how == "server"))
         except BaseException as error:  # re-raised below, after every part has stopped
             failures.append(error)
 
     try:
+        staging.mkdir()
         threads = [threading.Thread(target=part, args=(index, start, end),
                                     name=f"letopis-export-part-{index}", daemon=True)
                    for index, (start, end) in enumerate(_ranges(after, upto, parts))]
@@ -157,13 +175,13 @@ def _export_events(con: duckdb.DuckDBPyConnection, url: str, schema: str, after:
             thread.join()
         if failures:
             raise failures[0]
-        for part_dir in sorted(staging.iterdir()):
-            for file in sorted(part_dir.rglob("*.parquet")):
-                target = out / "events" / file.relative_to(part_dir)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                file.rename(target)
+        batch.parent.mkdir(exist_ok=True)
+        if batch.exists():  # the same range exported again: the new files replace the old
+            batch.rename(replaced)
+        staging.rename(batch)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(replaced, ignore_errors=True)
     return sum(counts)
 
 
@@ -205,7 +223,27 @@ def _projections_to_parquet(con: duckdb.DuckDBPyConnection, url: str, schema: st
     return exported
 
 
-def export_parquet(url: str, schema: str, out: Path, from_position: int = 0) -> ExportReport:
+def _refuse_earlier_layout(out: Path) -> None:
+    events = out / "events"
+    if events.is_dir() and any(p.name.startswith("event_type=") for p in events.iterdir()):
+        raise ExportError(f"{out} holds an export in the earlier layout (letopis-export/v1, "
+                          "partitioned by event type and month): export into a new directory")
+
+
+def _how(url: str, scratch: Path, copy: CopyMode) -> str:
+    """"server", "client" (PostgreSQL) or "sqlite": see replay.export_copy."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        if copy == "server":
+            raise ExportError("--copy server needs PostgreSQL")
+        return "sqlite"
+    try:
+        return "server" if server_copy(url, scratch, copy) else "client"
+    except ServerCopyUnavailable as error:
+        raise ExportError(f"--copy server is not possible here: {error}") from error
+
+
+def export_parquet(url: str, schema: str, out: Path, from_position: int = 0,
+                   copy: CopyMode = "auto") -> ExportReport:
     """Export sealed events after `from_position` and the read models into `out`."""
     if from_position < 0:
         raise ExportError("--from-position must be 0 or more")
@@ -214,14 +252,16 @@ def export_parquet(url: str, schema: str, out: Path, from_position: int = 0) -> 
     if from_position > checkpoint.last_position:
         raise ExportError(f"--from-position {from_position} is after the last sealed position "
                           f"{checkpoint.last_position}")
-    out.mkdir(parents=True, exist_ok=True)
+    _refuse_earlier_layout(out)
     with tempfile.TemporaryDirectory(prefix="letopis-export-") as directory:
         scratch = Path(directory)
+        how = _how(url, scratch, copy)
+        out.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(config={"threads": 1})  # one thread per part: see PARTS
         try:
             con.execute("SET TimeZone = 'UTC'")
             events = _export_events(con, url, schema, from_position, checkpoint.last_position,
-                                    out, scratch)
+                                    out, scratch, how)
             projections = _projections_to_parquet(con, url, schema, out / "projections",
                                                   scratch)
         finally:
@@ -237,4 +277,4 @@ def export_parquet(url: str, schema: str, out: Path, from_position: int = 0) -> 
     path.write_text(text, encoding="utf-8")
     (out / "manifest.json").write_text(text, encoding="utf-8")
     return ExportReport(events, from_position, checkpoint.last_position, checkpoint,
-                        time.perf_counter() - started, path)
+                        time.perf_counter() - started, path, how)

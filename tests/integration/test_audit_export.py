@@ -65,6 +65,25 @@ def test_an_export_is_incremental(env: tuple[str, str, Path],
     positions = duckdb.sql(f"SELECT position FROM {EVENTS.format(out)} ORDER BY 1").fetchall()
     assert [p for (p,) in positions] == list(range(1, 12))
     assert json.loads((out / "manifest-8-11.json").read_text())["events"] == 3
+    assert sorted(p.name for p in (out / "events").iterdir()) == ["batch=0-8", "batch=8-11"]
+    # The same range again replaces its batch: no event twice.
+    assert run(["export", "--out", str(out), "--from-position", "8"]) == 0
+    capsys.readouterr()
+    positions = duckdb.sql(f"SELECT position FROM {EVENTS.format(out)} ORDER BY 1").fetchall()
+    assert [p for (p,) in positions] == list(range(1, 12))
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_export_into_a_directory_of_the_earlier_layout_is_refused(
+        env: tuple[str, str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    url, schema, tmp_path = env
+    seal_store(url, schema, every=100)
+    earlier = tmp_path / "export" / "events" / "event_type=Event0" / "month=2026-09"
+    earlier.mkdir(parents=True)
+    assert run(["export", "--out", str(tmp_path / "export")]) == EXIT_USAGE
+    assert "earlier layout (letopis-export/v1" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "export" / "events").iterdir()) == [
+        "event_type=Event0"]
 
 
 def test_nothing_sealed_is_refused_and_nothing_written(
@@ -77,7 +96,7 @@ def test_nothing_sealed_is_refused_and_nothing_written(
     assert not out.exists()
 
 
-def test_ledger_events_are_partitioned_by_type_and_recorded_month(
+def test_ledger_events_carry_their_type_and_recorded_month(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'story.sqlite'}"
@@ -94,12 +113,15 @@ def test_ledger_events_are_partitioned_by_type_and_recorded_month(
                           "WHERE event_type = 'Learner.Enrolled' ORDER BY position").fetchall()
     assert enrolled == [("2026-09", "2026-09-05 10:15:00+00"),
                         ("2026-10", "2026-10-12 11:05:00+00")]
-    assert (out / "events" / "event_type=Learner.Enrolled" / "month=2026-09").is_dir()
+    to_position = json.loads((out / "manifest.json").read_text())["to_position"]
+    assert [p.relative_to(out).as_posix() for p in out.rglob("events/**/*.parquet")] == [
+        f"events/batch=0-{to_position}/part-0.parquet"]
     ((organisations,),) = duckdb.sql(
         f"SELECT count(*) FROM '{out}/projections/organisation_registry/*.parquet'").fetchall()
     assert organisations >= 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert "organisation_registry" in manifest["projections"]
+    assert manifest["format"] == "letopis-export/v2"
 
 
 def test_payloads_with_line_breaks_quotes_and_escapes_come_back_byte_for_byte(
@@ -148,23 +170,23 @@ def test_an_export_may_start_with_a_quoted_line_break(
 
 
 def test_a_failed_read_of_the_store_leaves_no_partial_export(
-        env: tuple[str, str, Path], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        env: tuple[str, str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client's COPY on PostgreSQL, csv.writer on SQLite (the server's COPY:
+    # test_audit_export_copy.py).
     import replay.export as export_module
 
     url, schema, tmp_path = env
     seal_store(url, schema, every=100)
-    real = (export_module.postgres_events_csv if url.startswith("postgres")
-            else export_module.sqlite_events_csv)
+    writer = "postgres_events_csv" if url.startswith("postgres") else "sqlite_events_csv"
+    real = getattr(export_module, writer)
 
     def broken(*args: object) -> int:
         real(*args)  # the whole CSV went through the pipe, and then the store failed
         raise ConnectionError("the server closed the connection")
 
-    name = "postgres_events_csv" if url.startswith("postgres") else "sqlite_events_csv"
-    monkeypatch.setattr(export_module, name, broken)
+    monkeypatch.setattr(export_module, writer, broken)
     out = tmp_path / "export"
     with pytest.raises(ConnectionError):
-        export_module.export_parquet(url, schema, out)
+        export_module.export_parquet(url, schema, out, copy="client")
     assert list(out.rglob("*.parquet")) == []
     assert [p.name for p in out.iterdir()] == []
