@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.academic_year import validate_academic_year
 from domain.envelope import Meta
 from domain.errors import InvalidInput
+from domain.learner_contingent import Contingent
 from domain.learner_values import (
     AlreadyEnrolledInGeneral,
     ContingentEntry,
@@ -26,17 +27,13 @@ from domain.learner_values import (
     EducationDocumentNotExpected,
     EducationDocumentRequired,
     EducationLevel,
-    EnrolmentEnded,
     EnrolmentIdInUse,
-    EnrolmentNotFound,
     EntryAlreadyCancelled,
     EntryKind,
     EntryNotAMove,
     EntryNotFound,
     FormOfStudy,
     LeavingReason,
-    MoveBackdated,
-    NotEnrolled,
     NotLatestMove,
     PersonalDataAlreadyDestroyed,
     Placement,
@@ -63,16 +60,7 @@ class Learner(Aggregate):
 
     @event("Registered")
     def __init__(self, learner_id: UUID, meta: Meta, timestamp: datetime) -> None:
-        # Every entry ever made, cancelled or not: state is a fold of the non-cancelled ones.
-        self._entries: list[ContingentEntry] = []
-        self._cancelled_versions: set[int] = set()
-        # Ids stay used after cancellation, so an id never names two different enrolments.
-        self._used_enrolment_ids: set[UUID] = set()
-        self._active_general: Placement | None = None
-        self._active_additional: dict[UUID, Placement] = {}
-        self._placements: dict[UUID, Placement] = {}  # latest placement of every enrolment
-        self._ended_on: dict[UUID, date] = {}
-        self._last_move_on: date | None = None
+        self._contingent = Contingent()
         self._personal_data_destroyed = False
 
     # Read-only state.
@@ -85,42 +73,30 @@ class Learner(Aggregate):
     @property
     def active_general(self) -> Placement | None:
         """The one active general-education enrolment (everything but additional), if any."""
-        return self._active_general
+        return self._contingent.active_general
 
     @property
     def active_additional(self) -> dict[UUID, Placement]:
         """Active additional-education enrolments by enrolment id (a copy)."""
-        return dict(self._active_additional)
+        return dict(self._contingent.active_additional)
 
     @property
     def last_move_on(self) -> date | None:
         """Effective date of the latest non-cancelled enrolment, transfer or leaving."""
-        return self._last_move_on
+        return self._contingent.last_move_on
 
     @property
     def entries(self) -> tuple[ContingentEntry, ...]:
         """The non-cancelled contingent history, oldest first."""
-        return tuple(e for e in self._entries if e.version not in self._cancelled_versions)
+        return self._contingent.entries
 
     # Guards.
 
     def _require_in_order(self, effective_on: date, previous_on: date | None) -> None:
-        if previous_on is not None and effective_on < previous_on:
-            raise MoveBackdated(
-                f"effective date {effective_on.isoformat()} is before the learner's previous "
-                f"move on {previous_on.isoformat()}; moves cannot go back in time"
-            )
+        self._contingent.require_in_order(effective_on, previous_on)
 
     def _active_placement(self, enrolment_id: UUID) -> Placement:
-        if self._active_general is None and not self._active_additional:
-            raise NotEnrolled(f"learner {self.id} has no active enrolment")
-        placement = self._placements.get(enrolment_id)
-        if placement is None:
-            raise EnrolmentNotFound(f"learner {self.id} has no enrolment {enrolment_id}")
-        ended_on = self._ended_on.get(enrolment_id)
-        if ended_on is not None:
-            raise EnrolmentEnded(f"enrolment {enrolment_id} ended on {ended_on.isoformat()}")
-        return placement
+        return self._contingent.active_placement(self.id, enrolment_id)
 
     def _guard_enrol(self, *, enrolment_id: UUID, level: EducationLevel, class_or_group: str,
                      academic_year: str, meta: Meta, freed: UUID | None,
@@ -129,9 +105,9 @@ class Learner(Aggregate):
         require_class(class_or_group)
         validate_academic_year(academic_year)
         self._require_in_order(meta.effective_on, previous_on)
-        if enrolment_id in self._used_enrolment_ids:
+        if enrolment_id in self._contingent.used_enrolment_ids:
             raise EnrolmentIdInUse(f"enrolment id {enrolment_id} already names an enrolment")
-        active = self._active_general
+        active = self._contingent.active_general
         if level.is_general and active is not None and active.enrolment_id != freed:
             raise AlreadyEnrolledInGeneral(
                 f"learner {self.id} is already enrolled in general education: class "
@@ -147,7 +123,7 @@ class Learner(Aggregate):
             raise TransferToSameOrganisation(
                 "a transfer inside one organisation is a transfer within, not an expulsion"
             )
-        self._require_in_order(meta.effective_on, self._last_move_on)
+        self._require_in_order(meta.effective_on, self._contingent.last_move_on)
 
     # Commands.
 
@@ -157,7 +133,7 @@ class Learner(Aggregate):
         """Enrol (зачисление) by the organisation's order, effective on `meta.effective_on`."""
         self._guard_enrol(enrolment_id=enrolment_id, level=level, class_or_group=class_or_group,
                           academic_year=academic_year, meta=meta, freed=None,
-                          previous_on=self._last_move_on)
+                          previous_on=self._contingent.last_move_on)
         self._enrolled(enrolment_id=enrolment_id, organisation_id=organisation_id, level=level,
                        class_or_group=class_or_group, academic_year=academic_year, meta=meta,
                        form_of_study=form_of_study, timestamp=meta.recorded_at)
@@ -169,7 +145,7 @@ class Learner(Aggregate):
         require_class(class_or_group)
         validate_academic_year(academic_year)
         placement = self._active_placement(enrolment_id)
-        self._require_in_order(meta.effective_on, self._last_move_on)
+        self._require_in_order(meta.effective_on, self._contingent.last_move_on)
         check_class_change(placement, class_or_group, academic_year, promotion)
         self._transferred_within(enrolment_id=enrolment_id, class_or_group=class_or_group,
                                  academic_year=academic_year, promotion=promotion, meta=meta,
@@ -218,7 +194,7 @@ class Learner(Aggregate):
                 f"an education document is issued only on completion, not for {reason.value}"
             )
         self._active_placement(enrolment_id)
-        self._require_in_order(meta.effective_on, self._last_move_on)
+        self._require_in_order(meta.effective_on, self._contingent.last_move_on)
         self._left(enrolment_id=enrolment_id, reason=reason, document=document, meta=meta,
                    timestamp=meta.recorded_at)
 
@@ -230,13 +206,14 @@ class Learner(Aggregate):
             raise EntryNotFound(
                 f"learner {self.id} has no entry with version {cancelled_version}"
             )
-        entry = next((e for e in self._entries if e.version == cancelled_version), None)
+        entry = next((e for e in self._contingent.all_entries
+                      if e.version == cancelled_version), None)
         if entry is None or not entry.kind.is_move:
             raise EntryNotAMove(
                 f"version {cancelled_version} is not an enrolment, transfer within or "
                 "expulsion by transfer; only those can be cancelled"
             )
-        if cancelled_version in self._cancelled_versions:
+        if cancelled_version in self._contingent.cancelled_versions:
             raise EntryAlreadyCancelled(f"version {cancelled_version} is already cancelled")
         # Only the latest entry: what follows a cancelled move could depend on it.
         latest = self.entries[-1]
@@ -284,7 +261,7 @@ class Learner(Aggregate):
     def _enrolled(self, enrolment_id: UUID, organisation_id: UUID, level: EducationLevel,
                   class_or_group: str, academic_year: str, meta: Meta,
                   form_of_study: FormOfStudy, timestamp: datetime) -> None:
-        self._used_enrolment_ids.add(enrolment_id)
+        self._contingent.used_enrolment_ids.add(enrolment_id)
         placement = Placement(enrolment_id=enrolment_id, organisation_id=organisation_id,
                               level=level, class_or_group=class_or_group,
                               academic_year=academic_year, enrolled_on=meta.effective_on,
@@ -294,8 +271,9 @@ class Learner(Aggregate):
     @event("TransferredWithin")
     def _transferred_within(self, enrolment_id: UUID, class_or_group: str, academic_year: str,
                             promotion: bool, meta: Meta, timestamp: datetime) -> None:
-        placement = replace(self._placements[enrolment_id], class_or_group=class_or_group,
-                            academic_year=academic_year, placed_on=meta.effective_on)
+        placement = replace(self._contingent.placements[enrolment_id],
+                            class_or_group=class_or_group, academic_year=academic_year,
+                            placed_on=meta.effective_on)
         self._record(EntryKind.TRANSFERRED_WITHIN, enrolment_id, meta.effective_on, placement)
 
     @event("ExpelledByTransfer")
@@ -327,48 +305,21 @@ class Learner(Aggregate):
     @event(EntryCancelled)
     def _entry_cancelled(self, cancelled_version: int, reason: SealedText | str, meta: Meta,
                          timestamp: datetime) -> None:
-        self._cancelled_versions.add(cancelled_version)
-        self._refold()
+        self._contingent.cancel(cancelled_version)
 
     @event("PersonalDataDestroyed")
     def _personal_data_destroyed_event(self, grounds: str, categories: tuple[str, ...],
                                        meta: Meta, timestamp: datetime) -> None:
         self._personal_data_destroyed = True
 
-    # State folding, shared by live commands, replay and cancellation.
+    # State folding (domain/learner_contingent.py).
 
     def _record(self, kind: EntryKind, enrolment_id: UUID, effective_on: date,
                 placement: Placement | None) -> None:
         # Runs before the library bumps the version, so this entry's version is the next one.
-        entry = ContingentEntry(version=self.version + 1, kind=kind, enrolment_id=enrolment_id,
-                                effective_on=effective_on, placement=placement)
-        self._entries.append(entry)
-        self._apply(entry)
-
-    def _apply(self, entry: ContingentEntry) -> None:
-        if entry.placement is not None:
-            self._placements[entry.enrolment_id] = entry.placement
-            if entry.placement.level.is_general:
-                self._active_general = entry.placement
-            else:
-                self._active_additional[entry.enrolment_id] = entry.placement
-        else:
-            self._ended_on[entry.enrolment_id] = entry.effective_on
-            active = self._active_general
-            if active is not None and active.enrolment_id == entry.enrolment_id:
-                self._active_general = None
-            self._active_additional.pop(entry.enrolment_id, None)
-        self._last_move_on = entry.effective_on
-
-    def _refold(self) -> None:
-        """Rebuild derived state as if cancelled entries had never happened."""
-        self._active_general = None
-        self._active_additional = {}
-        self._placements = {}
-        self._ended_on = {}
-        self._last_move_on = None
-        for entry in self.entries:
-            self._apply(entry)
+        self._contingent.record(ContingentEntry(
+            version=self.version + 1, kind=kind, enrolment_id=enrolment_id,
+            effective_on=effective_on, placement=placement))
 
 
 VALUE_TYPES: tuple[type, ...] = (EducationLevel, FormOfStudy, LeavingReason, EducationDocument)
