@@ -150,19 +150,19 @@ class Engine:
         # pass, every key function runs once, in the real pass.
         plans = None if complete else self._plan_page(projection, rows, events)
         loaded, get, changes = rows.loaded, rows.get, rows.changes
-        folds_of = projection.folds_of
-        unplanned: dict[int, list[tuple[Fold[Any], tuple[str, ...] | None]]] = {}
+        folds_for, raw = projection.folds_for, projection.raw
+        unplanned: dict[Any, list[tuple[Fold[Any], tuple[str, ...] | None]]] = {}
         plan: list[tuple[Fold[Any], tuple[str, ...] | None]] | None
         position = 0
         try:
             for index, (position, event) in enumerate(events):
                 if plans is not None:
                     plan = plans[index]
-                else:  # every fold of the event's class, its key function called below
-                    folds = folds_of(event)  # the same tuple for every event of a class
-                    plan = unplanned.get(id(folds))
+                else:  # every fold of the event's class (`folds_of`), key functions run below
+                    kind = event.topic if raw else type(event)  # type: ignore[union-attr]
+                    plan = unplanned.get(kind)
                     if plan is None:
-                        plan = unplanned[id(folds)] = [(fold, None) for fold in folds]
+                        plan = unplanned[kind] = [(fold, None) for fold in folds_for(kind)]
                 for fold, planned in plan:
                     key = fold.key(event, rows) if planned is None else planned
                     if key is None:
