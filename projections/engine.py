@@ -107,20 +107,22 @@ class Engine:
         # From position 0 the generation has no row (rows commit with their position): while
         # every row written is carried, a row not carried does not exist.
         complete = position == 0
+        topics = projection.topics
         try:
             while max_pages is None or pages < max_pages:
                 notifications = reader.page(position)
                 if not notifications:
                     break
                 events: list[tuple[int, AnyEvent]]
+                # `projection.reads(n.topic)`, inline
                 if projection.raw:
                     read = self._raw.read
                     events = [(n.id, read(n, n.id)) for n in notifications
-                              if projection.reads(n.topic)]
+                              if not topics or n.topic.startswith(topics)]
                 else:
                     decode = self.mapper.to_domain_event
                     events = [(n.id, decode(n)) for n in notifications
-                              if projection.reads(n.topic)]
+                              if not topics or n.topic.startswith(topics)]
                 rows = self._fold_page(projection, generation, events, carried, writes,
                                        complete)
                 position = notifications[-1].id
@@ -144,23 +146,49 @@ class Engine:
                    events: list[tuple[int, AnyEvent]], carried: dict[tuple[str, str], Row | None],
                    writes: PageWrites, complete: bool) -> PageRows:
         rows = PageRows(self.store, projection.name, generation, carried, complete=complete)
-        plans = self._plan_page(projection, rows, events)
-        for (position, event), plan in zip(events, plans, strict=True):
-            try:
+        # A generation held whole in memory (`complete`) has nothing to prefetch: no planning
+        # pass, every key function runs once, in the real pass.
+        plans = None if complete else self._plan_page(projection, rows, events)
+        loaded, get, changes = rows.loaded, rows.get, rows.changes
+        folds_for, raw = projection.folds_for, projection.raw
+        unplanned: dict[Any, list[tuple[Fold[Any], tuple[str, ...] | None]]] = {}
+        plan: list[tuple[Fold[Any], tuple[str, ...] | None]] | None
+        position = 0
+        try:
+            for index, (position, event) in enumerate(events):
+                if plans is not None:
+                    plan = plans[index]
+                else:  # every fold of the event's class (`folds_of`), key functions run below
+                    kind = event.topic if raw else type(event)  # type: ignore[union-attr]
+                    plan = unplanned.get(kind)
+                    if plan is None:
+                        plan = unplanned[kind] = [(fold, None) for fold in folds_for(kind)]
                 for fold, planned in plan:
-                    keys = planned if planned is not None else keys_of(fold.key(event, rows))
-                    for key in keys:
-                        rows.put(fold.table, key, fold.apply(rows.get(fold.table, key), event),
-                                 position)
-            except GenerationRetired:
-                raise  # not the fold's fault: the catch-up moves to the new generation
-            except Exception as error:
-                writes.settle()  # the previous page commits first: the failure is recorded after it
-                self.store.mark_failed(projection.name, generation, position,
-                                       f"{type(error).__name__}: {error}")
-                log.error("projection %s failed at position %s: %s", projection.name, position,
-                          error)
-                raise ProjectionFailed(projection.name, position, error) from error
+                    key = fold.key(event, rows) if planned is None else planned
+                    if key is None:
+                        continue
+                    keys = (key,) if isinstance(key, str) else key  # `keys_of`, inline
+                    if not keys:
+                        continue
+                    table, apply = fold.table, fold.apply
+                    written = changes.get(table)
+                    if written is None:
+                        written = changes[table] = {}
+                    for one in keys:
+                        cached = (table, one)
+                        row = apply(loaded[cached] if cached in loaded else get(table, one),
+                                    event)
+                        loaded[cached] = row
+                        written[one] = (row, position)
+        except GenerationRetired:
+            raise  # not the fold's fault: the catch-up moves to the new generation
+        except Exception as error:
+            writes.settle()  # the previous page commits first: the failure is recorded after it
+            self.store.mark_failed(projection.name, generation, position,
+                                   f"{type(error).__name__}: {error}")
+            log.error("projection %s failed at position %s: %s", projection.name, position,
+                      error)
+            raise ProjectionFailed(projection.name, position, error) from error
         return rows
 
     @staticmethod

@@ -156,8 +156,20 @@ def uid(tagged: Row) -> str:
     if text is None:
         if len(_IDS) >= 100_000:
             _IDS.clear()
-        text = _IDS[hex_text] = str(UUID(hex_text))
+        text = _IDS[hex_text] = dashed(hex_text)
     return text
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def dashed(hex_text: str) -> str:
+    """`str(UUID(hex_text))`: 32 lowercase hex digits (`UUID.hex`, as stored) are sliced into the
+    canonical form without building the UUID; anything else goes through `UUID`."""
+    if len(hex_text) == 32 and _HEX_DIGITS.issuperset(hex_text):
+        h = hex_text
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(UUID(hex_text))
 
 
 def transfer_year(transfer: Row, event: RawEvent) -> int:

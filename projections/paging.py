@@ -107,7 +107,8 @@ class KeyProbe:
 
 
 class PageRows:
-    """The projection's rows during one page: loaded in batches, changed in memory."""
+    """The projection's rows during one page: loaded in batches, changed in memory (the engine
+    writes `loaded` and `changes` itself, projections/engine.py `_fold_page`)."""
 
     def __init__(self, store: ProjectionStore, name: str, generation: int,
                  carried: dict[tuple[str, str], Row | None] | None = None, *,
@@ -137,13 +138,10 @@ class PageRows:
                 self.loaded[(table, key)] = found.get(key)
 
     def get(self, table: str, key: str) -> Row | None:
-        if (table, key) not in self.loaded:
-            self.prefetch({(table, key)})
-        return self.loaded[(table, key)]
-
-    def put(self, table: str, key: str, row: Row | None, position: int) -> None:
-        self.loaded[(table, key)] = row
-        self.changes.setdefault(table, {})[key] = (row, position)
+        cached = (table, key)
+        if cached not in self.loaded:
+            self.prefetch({cached})
+        return self.loaded[cached]
 
     def carried(self) -> dict[tuple[str, str], Row | None]:
         """What the next page starts from: every row seen, or, past CARRY_LIMIT, only the rows

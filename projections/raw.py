@@ -65,6 +65,7 @@ class RawReader:
         self._topics: dict[str, tuple[str, int]] = {}  # stored topic: (current topic, version)
         self.upcast = 0  # events read through the mapper (an old version)
         self._metas: dict[bytes, Any] = {}
+        self._coded = bool(mapper.cipher or mapper.compressor)  # stored bytes are not JSON
 
     def _topic(self, stored: str) -> tuple[str, int]:
         cls = resolve_topic(stored)
@@ -81,7 +82,7 @@ class RawReader:
 
     def read(self, stored: StoredEvent, position: int = 0) -> RawEvent:
         topic, version = self._topics.get(stored.topic) or self._topic(stored.topic)
-        state = self._parse(self._bytes(stored))
+        state = self._parse(self._bytes(stored) if self._coded else stored.state)
         if state.pop("class_version", 1) != version:
             state = current_state(self.mapper.to_domain_event(stored), self.mapper.transcoder)
             self.upcast += 1

@@ -63,15 +63,21 @@ def notify(conn: Conn) -> None:
     conn.execute(f"NOTIFY {FEED_CHANNEL}")
 
 
-def upsert_logged(conn: Conn, q: str, t: str, name: str, table: str, upserts_json: str) -> None:
-    """Upsert a page's rows of one table and log them, parsing the JSON document once."""
+# The upserts of a page's rows of one table, from `{key: [doc or null, position]}` (a null doc
+# is a deletion, written apart).
+PAGE_ROWS = ("SELECT key, value->0 AS doc, (value->>1)::bigint AS position "
+             "FROM jsonb_each(%s::jsonb) WHERE value->0 <> 'null'::jsonb")
+
+
+def upsert_logged(conn: Conn, q: str, t: str, name: str, table: str, rows: Any) -> None:
+    """Upsert a page's rows of one table and log them, parsing the JSON document once; `rows`:
+    the jsonb parameter PAGE_ROWS reads."""
     conn.execute(
-        f"WITH r AS (SELECT key, doc, position FROM jsonb_to_recordset(%s::jsonb) "
-        f"AS r(key text, doc jsonb, position bigint)), "
+        f"WITH r AS ({PAGE_ROWS}), "
         f"w AS (INSERT INTO {t} (key, doc, position) SELECT key, doc, position FROM r "
         f"ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, position = EXCLUDED.position) "
         f"INSERT INTO {q}.feed ({_COLUMNS}) SELECT %s, %s, key, '{UPSERT}', position, doc "
-        f"FROM r".encode(), (upserts_json, name, table))
+        f"FROM r".encode(), (rows, name, table))
 
 
 def delete_logged(conn: Conn, q: str, t: str, name: str, table: str, keys: list[str],

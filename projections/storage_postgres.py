@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import psycopg
+from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from projections import storage_feed_postgres as feed
@@ -28,14 +29,20 @@ from projections.storage import (
 )
 
 
-def page_json(upserts: list[dict[str, Any]]) -> str:
-    """One JSON document for a page's upserts: by orjson (several times `json.dumps`' speed),
-    or by `json` where orjson refuses (an integer past 64 bits); PostgreSQL stores the same
-    jsonb either way."""
+def _dumps(document: Any) -> bytes:
     try:
-        return orjson.dumps(upserts).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(upserts)
+        return orjson.dumps(document)
+    except orjson.JSONEncodeError:  # an integer past 64 bits: `json` writes it
+        return json.dumps(document).encode()
+
+
+def page_json(rows: dict[str, tuple[Row | None, int]]) -> Jsonb:
+    """A page's rows of one table as one jsonb parameter, `{key: [doc or null, position]}`
+    (`feed.PAGE_ROWS` reads its upserts): the engine's dict of changes itself, written by orjson
+    (several times `json.dumps`' speed; `json` where orjson refuses) straight to bytes, with no
+    per-row object built and no text decoded and encoded again. PostgreSQL stores the same jsonb
+    either way."""
+    return Jsonb(rows, dumps=_dumps)
 
 
 class PostgresProjectionStore(ProjectionStore):
@@ -137,26 +144,21 @@ class PostgresProjectionStore(ProjectionStore):
                 feed.lock(conn)
             for table, rows in changes.items():
                 t = self._t(physical(name, table, generation))
-                upserts = [{"key": k, "doc": r, "position": p}
-                           for k, (r, p) in rows.items() if r is not None]
-                deletes = [(k, p) for k, (r, p) in rows.items() if r is None]
+                deletes = [k for k, (r, _) in rows.items() if r is None]
                 # One JSON document for the whole page: text arrays of JSON would be escaped
                 # element by element on the client, which dominated the cost.
-                if upserts and logged:
-                    feed.upsert_logged(conn, self._q, t, name, table, page_json(upserts))
-                elif upserts:
+                if len(deletes) < len(rows) and logged:
+                    feed.upsert_logged(conn, self._q, t, name, table, page_json(rows))
+                elif len(deletes) < len(rows):
                     conn.execute(
-                        f"INSERT INTO {t} (key, doc, position) SELECT key, doc, position FROM "
-                        f"jsonb_to_recordset(%s::jsonb) AS r(key text, doc jsonb, position bigint)"
-                        f" ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
-                        f"position = EXCLUDED.position".encode(),
-                        (page_json(upserts),))
+                        f"INSERT INTO {t} (key, doc, position) {feed.PAGE_ROWS} "
+                        f"ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
+                        f"position = EXCLUDED.position".encode(), (page_json(rows),))
                 if deletes and logged:
-                    feed.delete_logged(conn, self._q, t, name, table,
-                                       [k for k, _ in deletes], [p for _, p in deletes])
+                    feed.delete_logged(conn, self._q, t, name, table, deletes,
+                                       [rows[k][1] for k in deletes])
                 elif deletes:
-                    conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(),
-                                 ([k for k, _ in deletes],))
+                    conn.execute(f"DELETE FROM {t} WHERE key = ANY(%s)".encode(), (deletes,))
             if logged:
                 feed.notify(conn)
 
