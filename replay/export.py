@@ -52,9 +52,18 @@ FORMAT = "letopis-export/v2"
 _CSV_TYPES = {"position": "BIGINT", "leaf_index": "BIGINT", "stream_id": "VARCHAR",
               "version": "BIGINT", "topic": "VARCHAR", "committed_at": "TIMESTAMPTZ",
               "header_digest": "VARCHAR", "payload_digest": "VARCHAR", "payload": "VARCHAR"}
-# The ledger's envelope: recorded_at inside `meta`; the library's own timestamp otherwise.
-_RECORDED_AT = ("coalesce(json_extract_string(payload, '$.meta._data_.recorded_at._data_'), "
-                "json_extract_string(payload, '$.timestamp._data_'))::TIMESTAMPTZ")
+# The recorded time. Every Letopis command gives its events `timestamp = meta.recorded_at` (the
+# envelope's; tests/integration/test_audit_export.py checks every event of the demo region), and
+# the library writes `timestamp` first: so it is cut from the payload's first bytes, without
+# parsing ~1 KB of JSON (~0.35 s of CPU per million events). Any other payload: the envelope's
+# recorded_at parsed, else the library's timestamp.
+_TIMESTAMP_FIRST = '{"timestamp":{"_type_":"datetime_iso","_data_":"'
+RECORDED_AT = (
+    f"(CASE WHEN starts_with(payload, '{_TIMESTAMP_FIRST}') "
+    f"THEN substr(payload, {len(_TIMESTAMP_FIRST) + 1}, "
+    f"strpos(substr(payload, {len(_TIMESTAMP_FIRST) + 1}, 40), '\"') - 1) "
+    "ELSE coalesce(json_extract_string(payload, '$.meta._data_.recorded_at._data_'), "
+    "json_extract_string(payload, '$.timestamp._data_')) END)::TIMESTAMPTZ")
 _STREAM_ID = ("CASE WHEN length(stream_id) = 32 THEN substr(stream_id, 1, 8) || '-' || "
               "substr(stream_id, 9, 4) || '-' || substr(stream_id, 13, 4) || '-' || "
               "substr(stream_id, 17, 4) || '-' || substr(stream_id, 21) ELSE stream_id END")
@@ -103,7 +112,7 @@ def _events_to_parquet(con: duckdb.DuckDBPyConnection, source: Path, target: Pat
         f"COPY (SELECT position, leaf_index, {_STREAM_ID} AS stream_id, version, topic, "
         f"split_part(topic, ':', 2) AS event_type, recorded_at, committed_at, header_digest, "
         f"payload_digest, payload, strftime(recorded_at AT TIME ZONE 'UTC', '%Y-%m') AS month "
-        f"FROM (SELECT *, {_RECORDED_AT} AS recorded_at FROM read_csv('{source}', "
+        f"FROM (SELECT *, {RECORDED_AT} AS recorded_at FROM read_csv('{source}', "
         f"header = false, columns = {columns}, delim = '{DELIMITER}', quote = '{QUOTE}', "
         f"escape = '{QUOTE}', new_line = '\\n', auto_detect = false, "
         f"max_line_size = 100000000))) TO '{target}' ({_PARQUET})").fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -14,6 +15,7 @@ from eventsourcing.persistence import StoredEvent
 from letopis.cli import run
 from letopis.cli_audit import EXIT_USAGE
 from letopis.store import open_store
+from replay.export import RECORDED_AT
 from tests.integration.test_replay_audit import build_audit_example
 from tests.tamper import seal_store, write_history
 
@@ -122,6 +124,46 @@ def test_ledger_events_carry_their_type_and_recorded_month(
     manifest = json.loads((out / "manifest.json").read_text())
     assert "organisation_registry" in manifest["projections"]
     assert manifest["format"] == "letopis-export/v2"
+
+
+def test_recorded_at_is_the_envelopes_for_every_event_of_the_demo_region(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The export cuts recorded_at from the payload's leading `timestamp` (replay/export.py):
+    # that is the envelope's recorded_at only because every command sets them equal.
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+    monkeypatch.delenv("LETOPIS_DATABASE_SCHEMA", raising=False)
+    assert run(["db", "init"]) == 0
+    assert run(["demo", "generate", "--learners", "20", "--years", "1", "--seed", "3"]) == 0
+    seal_store(url, "letopis", every=1000)
+    out = tmp_path / "export"
+    assert run(["export", "--out", str(out)]) == 0
+    capsys.readouterr()
+    rows = duckdb.sql(f"SELECT payload, recorded_at FROM {EVENTS.format(out)}").fetchall()
+    assert len(rows) > 1000
+    for payload, recorded_at in rows:
+        envelope = json.loads(payload)["meta"]["_data_"]["recorded_at"]["_data_"]
+        assert recorded_at == datetime.fromisoformat(envelope), payload
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    ('{"timestamp":{"_type_":"datetime_iso","_data_":"2026-09-01T08:00:00.250000+00:00"},'
+     '"x":1}', "2026-09-01 08:00:00.25+00"),
+    ('{"x":1,"meta":{"_type_":"letopis.Meta","_data_":{"recorded_at":{"_type_":"datetime_iso",'
+     '"_data_":"2026-09-02T08:00:00+00:00"}}},"timestamp":{"_type_":"datetime_iso",'
+     '"_data_":"2020-01-01T00:00:00+00:00"}}', "2026-09-02 08:00:00+00"),
+    ('{"x":1,"timestamp":{"_type_":"datetime_iso","_data_":"2026-09-03T08:00:00+00:00"}}',
+     "2026-09-03 08:00:00+00"),
+    ('{"x":1}', None),
+])
+def test_recorded_at_from_the_leading_timestamp_else_the_envelope(
+        payload: str, expected: str | None) -> None:
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    ((found,),) = con.execute(
+        f"SELECT ({RECORDED_AT})::VARCHAR FROM (SELECT ? AS payload)", [payload]).fetchall()
+    assert found == expected
 
 
 def test_payloads_with_line_breaks_quotes_and_escapes_come_back_byte_for_byte(
