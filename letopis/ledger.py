@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder
 from letopis.transcodings import DateAsISO, register_value_types
 
 A = TypeVar("A", bound=Aggregate)
+_log = logging.getLogger(__name__)
 
 
 def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
@@ -114,9 +116,18 @@ class Ledger(Application[UUID]):
     # -- reading aggregates ---------------------------------------------------------------------
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, version: int | None = None) -> A:
-        """Load an aggregate of `cls`, or raise NotFound naming `what` (e.g. "learner")."""
+        """Load an aggregate of `cls`, or raise NotFound naming `what` (e.g. "learner").
+        The current state of a class with a snapshot codec is read from its snapshot and the
+        events after it (`load_many`); any other, or an earlier version, from all its events."""
+        if version is None and cls in snapshots.CODECS:
+            aggregate: object = self.load_many([aggregate_id]).get(aggregate_id)
+            if aggregate is None:
+                raise NotFound(f"{what} {aggregate_id} is not in the ledger")
+            if not isinstance(aggregate, cls):
+                raise NotFound(f"{aggregate_id} is not a {what}")
+            return aggregate
         try:
-            aggregate: object = self.repository.get(aggregate_id, version=version)
+            aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{what} {aggregate_id} is not in the ledger") from None
         if not isinstance(aggregate, cls):
@@ -247,13 +258,31 @@ class Ledger(Application[UUID]):
         """Store the pending events of `aggregates` in one append; returns their positions.
         What `Application.save` does for us (same mapper, same stored bytes, one recorder call)
         without its per-save bookkeeping: no snapshots by interval, no aggregate cache, no
-        `notify` hooks (the ledger uses none of them)."""
+        `notify` hooks (the ledger uses none of them). A stream of a class in
+        `snapshots.AUTOMATIC` whose version passes a multiple of its interval gets a snapshot
+        right after the append (encoded before it, so a codec error stores nothing)."""
         to_stored_event = self.mapper.to_stored_event
+        due = [a for a in aggregates if _snapshot_due(a)]
         stored = [to_stored_event(e) for a in aggregates for e in a.collect_events()]
+        taken = [row for row in map(snapshots.take, due) if row is not None]
         positions = self.store.insert_events(stored, **kwargs)
         assert positions is not None
         assert len(positions) == len(stored)
+        if taken:
+            try:
+                self.store.put_snapshots(taken)
+            except Exception:  # a cache: the events are stored, the stream is read in full
+                _log.warning("snapshot of %s not stored", [str(r.originator_id) for r in taken],
+                             exc_info=True)
         return positions
+
+
+def _snapshot_due(aggregate: Aggregate) -> bool:
+    """Whether saving `aggregate` takes its version past a multiple of its class's interval."""
+    every = snapshots.AUTOMATIC.get(type(aggregate))
+    if every is None or not aggregate.pending_events:
+        return False
+    return aggregate.version // every > (aggregate.version - len(aggregate.pending_events)) // every
 
 
 

@@ -1,4 +1,5 @@
-"""Snapshots of long-lived aggregates (certificates, contracts): their state at a version.
+"""Snapshots of long-lived aggregates (certificates, contracts, certificate groups): their
+state at a version.
 
 A snapshot is a cache, never the source of truth: `Ledger.load_many` rebuilds an aggregate from
 its snapshot plus the events after it, which must give exactly the aggregate a full replay
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
+from threading import Lock
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +25,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 
 from domain.certificate import Certificate
+from domain.certificate_group import CertificateGroup
 from domain.certificate_values import CertificateKind, CertificateStatus, ContractFunds
 from domain.contract import Contract, ContractStatus
 from domain.funding_accounts import Account, AccountKind, Accounts, Transfer, TransferKind
@@ -93,6 +96,59 @@ def _decode_contract(stored: StoredEvent) -> Contract:
         price_per_month=price, certificate_share=share, status=ContractStatus(status))
     assert isinstance(contract, Contract)
     return contract
+
+
+# -- certificate groups -----------------------------------------------------------------------
+
+_GROUP_FIELDS = frozenset((*_BASE, "municipality", "year", "nominal", "unit",
+                           "max_certificates", "max_nominal_sum", "certificate_ids",
+                           "nominal_sum"))
+
+
+def _encode_group(group: CertificateGroup) -> bytes:
+    _require_fields(group, _GROUP_FIELDS)
+    ids = group.certificate_ids
+    text = b"".join([c.int.to_bytes(16, "big") for c in ids]).hex()  # 32 hex digits each
+    _remember(text, frozenset(ids))
+    return _base(group, [
+        group.municipality, group.year, group.nominal, group.unit.value, group.max_certificates,
+        group.max_nominal_sum, group.nominal_sum, text])
+
+
+def _decode_group(stored: StoredEvent) -> CertificateGroup:
+    group, state = _shell(CertificateGroup, stored)
+    (municipality, year, nominal, unit, max_certificates, max_nominal_sum, nominal_sum,
+     ids) = state
+    group.__dict__.update(
+        municipality=municipality, year=year, nominal=nominal, unit=Unit(unit),
+        max_certificates=max_certificates, max_nominal_sum=max_nominal_sum,
+        certificate_ids=set(_certificate_ids(ids)), nominal_sum=nominal_sum)
+    assert isinstance(group, CertificateGroup)
+    return group
+
+
+# A group's id set grows with the region (a million UUIDs cost about a second to decode) and
+# every admission reads it: the sets of the last few group snapshots written or read in this
+# process, by their text. The text is all of the set, so a hit is exact; each aggregate gets
+# its own copy.
+_GROUP_IDS: dict[str, frozenset[UUID]] = {}
+_GROUP_IDS_KEPT = 2
+_GROUP_IDS_LOCK = Lock()
+
+
+def _certificate_ids(text: str) -> frozenset[UUID]:
+    found = _GROUP_IDS.get(text)
+    if found is None:
+        found = frozenset(_uuid(text[i:i + 32]) for i in range(0, len(text), 32))
+        _remember(text, found)
+    return found
+
+
+def _remember(text: str, ids: frozenset[UUID]) -> None:
+    with _GROUP_IDS_LOCK:
+        while len(_GROUP_IDS) >= _GROUP_IDS_KEPT:
+            del _GROUP_IDS[next(iter(_GROUP_IDS))]
+        _GROUP_IDS[text] = ids
 
 
 # -- certificates -----------------------------------------------------------------------------
@@ -264,7 +320,12 @@ Decoder = Callable[[StoredEvent], Aggregate]
 CODECS: dict[type[Aggregate], tuple[str, Encoder, Decoder]] = {
     Certificate: ("letopis.snapshot/Certificate/2", _encode_certificate, _decode_certificate),
     Contract: ("letopis.snapshot/Contract/1", _encode_contract, _decode_contract),
+    CertificateGroup: ("letopis.snapshot/CertificateGroup/1", _encode_group, _decode_group),
 }
+# Streams that grow with the region (every certificate funded by a group appends to it): the
+# ledger snapshots them itself, right after a save that reaches a multiple of the interval, so
+# a command reads at most that many events after the snapshot (`Ledger.load`).
+AUTOMATIC: dict[type[Aggregate], int] = {CertificateGroup: 500}
 # The event that starts a stream of each class with a codec: how the nightly job finds them.
 STARTED_BY: dict[type[Aggregate], type] = {
     Certificate: Certificate.Issued,  # type: ignore[attr-defined]
