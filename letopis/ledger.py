@@ -271,7 +271,7 @@ class Ledger(Application[UUID]):
         if taken:
             try:
                 self.store.put_snapshots(taken)
-            except Exception:  # a cache: the events are stored, the stream is read in full
+            except Exception:  # a cache: the events are stored; reads start from an older one
                 _log.warning("snapshot of %s not stored", [str(r.originator_id) for r in taken],
                              exc_info=True)
         return positions
