@@ -22,7 +22,6 @@ before; upcasting (`class_version`) runs afterwards in the mapper, unchanged.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -30,7 +29,6 @@ from json.encoder import encode_basestring
 from typing import Any
 from uuid import UUID, SafeUUID
 
-import orjson
 from eventsourcing.persistence import (
     DatetimeAsISO,
     JSONTranscoder,
@@ -40,24 +38,13 @@ from eventsourcing.persistence import (
 )
 
 from letopis.fast_encoder import FragmentEncoder, Unsupported
+from letopis.stored_json import META_CACHE_LIMIT, split_envelope
+from letopis.stored_json import loads as _loads
 from letopis.transcodings import DataclassAsDict, DateAsISO, EnumAsValue
 
-_META_MARK = b',"meta":{"_type_":"letopis.Meta","_data_":'
-_META_START = len(b',"meta":')
 _CACHE_LIMIT = 50_000
-_META_CACHE_LIMIT = 4_096
 _SHARE_TRIAL = 1_000  # values of a class decoded before deciding whether sharing pays
 _set = object.__setattr__
-_json_loads = json.JSONDecoder().decode
-_fast_loads = orjson.loads
-_FastError = orjson.JSONDecodeError
-
-
-def _loads(data: bytes) -> Any:
-    try:
-        return _fast_loads(data)
-    except _FastError:  # what `json` accepts and orjson does not, or not JSON (raises again)
-        return _json_loads(data.decode("utf8"))
 
 _UNKNOWN = SafeUUID.unknown
 
@@ -146,17 +133,16 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def decode(self, data: bytes) -> Any:
         data = bytes(data)
-        cut = data.rfind(_META_MARK)
-        if cut > 0 and data.endswith(b"}}}"):
-            head = data[:cut] + b"}"
-            envelope = data[cut + _META_START:-1]  # b'{"_type_":…}' of the meta
+        parts = split_envelope(data)
+        if parts is not None:
+            head, envelope = parts  # envelope: b'{"_type_":…}' of the meta
             meta = self._meta_cache.get(envelope)
             if meta is None:
                 try:
                     meta = self._tagged(_loads(envelope))
                 except ValueError:  # 'meta' was nested deeper than the event: no shortcut
                     return self._walk(_loads(data))
-                if len(self._meta_cache) >= _META_CACHE_LIMIT:
+                if len(self._meta_cache) >= META_CACHE_LIMIT:
                     self._meta_cache.clear()
                 self._meta_cache[envelope] = meta
             state = self._walk(_loads(head))

@@ -15,7 +15,6 @@ if any, are applied before parsing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -25,20 +24,12 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from letopis.stored_json import META_CACHE_LIMIT, split_envelope
+from letopis.stored_json import loads as parse
+
+# The envelope every Letopis event ends with (`Meta`, its last field) is parsed once per
+# distinct text and shared, as `FastJSONTranscoder` does (letopis/stored_json.py).
 _loads = orjson.loads
-# The envelope every Letopis event ends with (`Meta`, its last field): the events of one command
-# share it byte for byte, so it is parsed once per distinct text (as `FastJSONTranscoder` does).
-_META_MARK = b',"meta":{"_type_":"letopis.Meta","_data_":'
-_META_START = len(b',"meta":')
-_META_CACHE_LIMIT = 4_096
-
-
-def parse(data: bytes) -> Any:
-    """The stored JSON as plain dicts and lists (what orjson refuses, `json` parses)."""
-    try:
-        return _loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(bytes(data).decode("utf8"))
 
 
 @dataclass(slots=True)
@@ -91,19 +82,18 @@ class RawReader:
             originator_id = UUID(str(originator_id))
         return RawEvent(topic, originator_id, stored.originator_version, position, state)
 
-
     def _parse(self, data: bytes) -> dict[str, Any]:
         """`parse`, with the envelope parsed once per distinct text and shared (read-only)."""
-        cut = data.rfind(_META_MARK)
-        if cut > 0 and data.endswith(b"}}}"):
-            envelope = data[cut + _META_START:-1]
+        parts = split_envelope(data)
+        if parts is not None:
+            head, envelope = parts
             try:
                 meta = self._metas.get(envelope)
                 if meta is None:
-                    if len(self._metas) >= _META_CACHE_LIMIT:
+                    if len(self._metas) >= META_CACHE_LIMIT:
                         self._metas.clear()
                     meta = self._metas[envelope] = _loads(envelope)
-                state: dict[str, Any] = _loads(data[:cut] + b"}")
+                state: dict[str, Any] = _loads(head)
             except orjson.JSONDecodeError:
                 pass  # not the last field of the event after all: parse it whole
             else:
