@@ -14,6 +14,7 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
+from psycopg import errors as pg_errors
 from pydantic import ValidationError
 
 from domain.errors import DomainError
@@ -281,6 +282,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     except StoreUrlError as error:
         print(f"letopis: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (pg_errors.UndefinedTable, pg_errors.UndefinedFunction,
+            pg_errors.InvalidSchemaName) as error:
+        # The schema named by LETOPIS_DATABASE_SCHEMA was never initialised (or only partly).
+        first = str(error).strip().splitlines()[0]
+        print(f"letopis: the store is not initialised in this database and schema: run "
+              f"`letopis db init` ({first})", file=sys.stderr)
         return EXIT_USAGE
     except (psycopg.OperationalError, InterfaceError, OperationalError, OSError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -18,6 +18,7 @@ import pytest
 
 from letopis.cli import EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USAGE, run
 from letopis.store import open_store
+from tests.pg import drop_schema, new_schema_name, require_postgres
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = ["demo", "generate", "--learners", "5", "--years", "1", "--seed", "3", "--weeks", "1"]
@@ -151,6 +152,28 @@ def test_reading_a_store_that_was_never_initialised(
     _, err = capsys.readouterr()
     assert "letopis db init" in one_error_line(err)
     assert not path.exists()  # a read never creates a store
+
+
+@pytest.mark.parametrize("argv", [["import", "{path}"], ["projections", "status"],
+                                  ["history", "learner", str(uuid.UUID(int=1))]])
+def test_postgres_schema_that_was_never_initialised(
+        argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = require_postgres()
+    schema = new_schema_name()
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+    monkeypatch.setenv("LETOPIS_DATABASE_SCHEMA", schema)
+    source = tmp_path / "events.ndjson"
+    monkeypatch.setenv("LETOPIS_DATABASE_SCHEMA", "unused")
+    assert run([*DEMO, "--out", str(source), "--format", "ndjson"]) == 0
+    monkeypatch.setenv("LETOPIS_DATABASE_SCHEMA", schema)
+    capsys.readouterr()
+    try:
+        assert run([a.replace("{path}", str(source)) for a in argv]) == EXIT_USAGE
+        _, err = capsys.readouterr()
+        assert "letopis db init" in one_error_line(err)
+    finally:
+        drop_schema(url, schema)
 
 
 def test_console_script_db_init(tmp_path: Path) -> None:
