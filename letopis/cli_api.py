@@ -91,7 +91,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app
+    from letopis.store import open_store
 
+    # Fail here, with one clear line, rather than in the server's startup with a traceback.
+    open_store(settings.database_url, settings.database_schema, pool_size=1).close()
     options: dict[str, Any] = {"host": args.host, "port": args.port,
                                "log_level": args.log_level, "access_log": args.access_log}
     if args.workers == 1:

@@ -67,7 +67,12 @@ def open_store(url: str, schema: str = "letopis", pool_size: int = 4) -> LedgerR
     if _kind(url) == "postgres":
         from letopis.store.postgres import PostgresRecorder
 
-        return PostgresRecorder(url, schema=schema, pool_size=pool_size)
+        postgres = PostgresRecorder(url, schema=schema, pool_size=pool_size)
+        if not postgres.initialised():
+            postgres.close()
+            raise StoreNotInitialised(f"no store in schema {schema!r}: run `letopis db init` "
+                                      "first")
+        return postgres
     from letopis.store.sqlite import SQLiteRecorder
 
     path = _sqlite_path(url)

@@ -324,6 +324,13 @@ class PostgresRecorder(LedgerRecorder):
                 (learner_id,))
         return cursor.rowcount > 0
 
+    def initialised(self) -> bool:
+        """Whether `letopis db init` created this schema's event table."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT to_regclass(%s) IS NOT NULL",
+                               (f'"{self.schema}".events',)).fetchone()
+        return bool(row and row[0])
+
     def count_events(self) -> int:
         with self.pool.connection() as conn:
             row = conn.execute(f"SELECT count(*) FROM {self._events}".encode()).fetchone()

@@ -52,6 +52,7 @@ def test_serve_with_workers_follows_the_read_models_in_the_parent_only(
 
     monkeypatch.setenv("LETOPIS_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite'}")
     monkeypatch.setenv("LETOPIS_API_FOLLOW_PROJECTIONS", "true")  # restored afterwards
+    assert run(["db", "init"]) == 0  # serve refuses a store that was never initialised
     served: list[tuple[object, dict[str, object], str | None]] = []
     following: list[str] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(

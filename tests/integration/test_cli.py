@@ -155,7 +155,8 @@ def test_reading_a_store_that_was_never_initialised(
 
 
 @pytest.mark.parametrize("argv", [["import", "{path}"], ["projections", "status"],
-                                  ["history", "learner", str(uuid.UUID(int=1))]])
+                                  ["history", "learner", str(uuid.UUID(int=1))],
+                                  ["serve", "--port", "1"]])
 def test_postgres_schema_that_was_never_initialised(
         argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
