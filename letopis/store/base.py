@@ -67,6 +67,15 @@ class LedgerRecorder(ApplicationRecorder, ABC):
         """Keep each snapshot unless its stream already has one at a later version.
         Snapshots are a cache: a store without them ignores this."""
 
+    def select_snapshots(self, after: UUID, limit: int) -> list[StoredEvent]:  # noqa: ARG002
+        """Up to `limit` snapshots of streams whose id sorts after `after`, by stream id
+        (`letopis snapshots verify`). A store without snapshots has none."""
+        return []
+
+    def delete_snapshots(self, stream_ids: Sequence[UUID]) -> int:  # noqa: ARG002
+        """Drop the snapshots of `stream_ids` (always safe: a cache); returns how many."""
+        return 0
+
     @abstractmethod
     def command_outcome(self, command_id: str) -> CommandOutcome | None:
         """The outcome recorded for `command_id`, or None if it never ran."""

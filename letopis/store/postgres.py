@@ -214,6 +214,22 @@ class PostgresRecorder(LedgerRecorder):
         with self.pool.connection() as conn:
             conn.execute(self._put_snapshots, params)
 
+    def select_snapshots(self, after: UUID, limit: int) -> list[StoredEvent]:
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT stream_id, version, topic, state FROM {self._s}.snapshots "
+                f"WHERE stream_id > %s ORDER BY stream_id LIMIT %s".encode(),
+                (after, limit)).fetchall()
+        return [StoredEvent(originator_id=i, originator_version=v, topic=t, state=bytes(b))
+                for i, v, t, b in rows]
+
+    def delete_snapshots(self, stream_ids: Sequence[UUID]) -> int:
+        with self.pool.connection() as conn:
+            cursor = conn.execute(
+                f"DELETE FROM {self._s}.snapshots WHERE stream_id = ANY(%s)".encode(),
+                (list(stream_ids),))
+            return cursor.rowcount
+
     # -- reading the global sequence ------------------------------------------------------------
 
     def select_notifications(

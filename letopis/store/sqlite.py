@@ -122,6 +122,22 @@ class SQLiteRecorder(SQLiteApplicationRecorder, LedgerRecorder):
                     (UUID(str(snapshot.originator_id)).hex, snapshot.originator_version,
                      snapshot.topic, snapshot.state))
 
+    def select_snapshots(self, after: UUID, limit: int) -> list[StoredEvent]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT stream_id, version, topic, state FROM snapshots "
+                      "WHERE stream_id > ? ORDER BY stream_id LIMIT ?", (after.hex, limit))
+            return [StoredEvent(originator_id=UUID(i), originator_version=v, topic=t, state=b)
+                    for i, v, t, b in c.fetchall()]
+
+    def delete_snapshots(self, stream_ids: Sequence[UUID]) -> int:
+        deleted = 0
+        with self.datastore.transaction(commit=True) as c:
+            for stream_id in dict.fromkeys(stream_ids):
+                c.execute("DELETE FROM snapshots WHERE stream_id = ? RETURNING 1",
+                          (stream_id.hex,))
+                deleted += len(c.fetchall())
+        return deleted
+
     def command_outcome(self, command_id: str) -> CommandOutcome | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT result FROM commands WHERE command_id = ?", (command_id,))
