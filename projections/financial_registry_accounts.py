@@ -110,6 +110,24 @@ def post(accounts: Row, transfers: list[Row]) -> Row:
     return new
 
 
+def post_touching(accounts: Row, transfers: list[Row], touched: set[str]) -> Row:
+    """`post(accounts, transfers)`, adding to `touched` the key of every account posted to."""
+    new = dict(accounts)
+    for transfer in transfers:
+        amount = transfer["amount"]
+        account = transfer["debit"]["_data_"]
+        key = account["key"]
+        touched.add(key)
+        name = f"{account['kind']['_data_']}:{key}"
+        new[name] = new.get(name, 0) - amount
+        account = transfer["credit"]["_data_"]
+        key = account["key"]
+        touched.add(key)
+        name = f"{account['kind']['_data_']}:{key}"
+        new[name] = new.get(name, 0) + amount
+    return new
+
+
 def moved(transfers: list[Row], key: str) -> dict[str, int]:
     """Net movement by account kind of the accounts keyed `key` (a contract id)."""
     sums: dict[str, int] = {}

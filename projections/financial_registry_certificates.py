@@ -36,7 +36,7 @@ from projections.financial_registry_accounts import (
     effective_on,
     month_name,
     moved,
-    post,
+    post_touching,
     sid,
     transfers_of,
     uid,
@@ -99,14 +99,19 @@ def _totals(units: dict[str, str], years: dict[str, Row], contracts: dict[str, R
             ) -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = {}
     for year in years.values():
-        total = totals.setdefault(year["unit"], dict(_ZERO))
-        for name in ("credited", "free", "expired"):
-            total[name] += year[name]
+        total = totals.get(year["unit"])
+        if total is None:
+            total = totals[year["unit"]] = _ZERO.copy()
+        total["credited"] += year["credited"]
+        total["free"] += year["free"]
+        total["expired"] += year["expired"]
     for c in contracts.values():
         unit = units.get(str(c["year"]))
         if unit is None:  # cannot happen: a contract reserves from a funded year
             continue
-        total = totals.setdefault(unit, dict(_ZERO))
+        total = totals.get(unit)
+        if total is None:
+            total = totals[unit] = _ZERO.copy()
         total["reserved"] += c["reserved"]
         total["spent"] += c["spent"]
         total["copayment"] += c["copayment"]
@@ -149,22 +154,28 @@ def _apply_certificate(row: Row | None, event: RawEvent) -> Row | None:
                      "status": "active", "municipality": state["municipality"],
                      "issued_on": effective_on(event), "kind_since": effective_on(event),
                      "closed_on": None, "version": version, "units": {},
-                     "expired_years": [], "contract_years": {}, "accounts": {}}
-        return {**base, **derive_balances({}, [], {}, {})}
+                     "expired_years": [], "contract_years": {}, "accounts": {},
+                     # `derive_balances({}, [], {}, {})`
+                     "years": {}, "contracts": {}, "totals": {}}
+        return base
     if row is None:  # a certificate is issued before anything else happens to it
         return None
-    new = {**row, "version": version}
+    # A copy, then assignments: the keys keep their order, as in `{**row, "version": …}`.
+    new = row.copy()
+    new["version"] = version
     if topic == CertKindChanged:
-        return {**new, "kind": state["kind"]["_data_"], "kind_since": effective_on(event)}
+        new["kind"], new["kind_since"] = state["kind"]["_data_"], effective_on(event)
+        return new
     if topic == CertSuspended:
-        return {**new, "status": "suspended"}
+        new["status"] = "suspended"
+        return new
     if topic == CertResumed:
-        return {**new, "status": "active"}
-    transfers = transfers_of(event)
-    touched = {account["_data_"]["key"] for t in transfers
-               for account in (t["debit"], t["credit"])}
+        new["status"] = "active"
+        return new
+    touched: set[str] = set()  # the keys of the accounts posted to, then of what they fund
+    accounts = post_touching(row["accounts"], transfers_of(event), touched)
     if topic == CertClosed:
-        new |= {"status": "closed", "closed_on": effective_on(event)}
+        new["status"], new["closed_on"] = "closed", effective_on(event)
     elif topic == NominalCredited:
         new["units"] = {**row["units"], str(state["year"]): state["unit"]["_data_"]}
         touched.add(str(state["year"]))
@@ -175,7 +186,7 @@ def _apply_certificate(row: Row | None, event: RawEvent) -> Row | None:
         contract_id = uid(state["contract_id"])
         new["contract_years"] = {**row["contract_years"], contract_id: _first_year(event)}
         touched.add(contract_id)
-    new["accounts"] = post(row["accounts"], transfers)
+    new["accounts"] = accounts
     _rederive(new, touched)
     return new
 
@@ -213,18 +224,24 @@ _STATUS = {ContractConfirmed: "confirmed", ContractActivated: "active",
 
 def _apply_contract_event(row: Row, event: RawEvent) -> Row:
     state = event.state
+    new = row.copy()  # then assignments: the keys keep their order, as in `{**row, …}`
     if event.topic == ContractRequested:
-        return {**row, "certificate_id": uid(state["certificate_id"]),
-                "programme_id": uid(state["programme_id"]),
-                "provider_id": uid(state["provider_id"]), "group_name": state["group_name"],
-                "first_month": month_name(state["first_month"]),
-                "last_month": month_name(state["last_month"]),
-                "price_per_month": state["price_per_month"],
-                "certificate_share": state["certificate_share"], "status": "requested",
-                "requested_on": effective_on(event), "status_on": effective_on(event),
-                "version": event.originator_version}
-    new = {**row, "status": _STATUS[event.topic], "status_on": effective_on(event),
-           "version": event.originator_version, "reason": state.get("reason")}
+        on = effective_on(event)
+        new["certificate_id"] = uid(state["certificate_id"])
+        new["programme_id"] = uid(state["programme_id"])
+        new["provider_id"] = uid(state["provider_id"])
+        new["group_name"] = state["group_name"]
+        new["first_month"] = month_name(state["first_month"])
+        new["last_month"] = month_name(state["last_month"])
+        new["price_per_month"] = state["price_per_month"]
+        new["certificate_share"] = state["certificate_share"]
+        new["status"], new["requested_on"], new["status_on"] = "requested", on, on
+        new["version"] = event.originator_version
+        return new
+    new["status"] = _STATUS[event.topic]
+    new["status_on"] = effective_on(event)
+    new["version"] = event.originator_version
+    new["reason"] = state.get("reason")
     if event.topic == ContractTerminated:
         new["last_month"] = month_name(state["last_month"])
     return new
@@ -237,8 +254,8 @@ def _month(months: Row, name: str) -> Row:
 
 def _apply_money_event(row: Row, event: RawEvent) -> Row:
     contract_id, topic, state = row["contract_id"], event.topic, event.state
-    months: Row = dict(row["months"])
     released = row["released"]
+    months: Row
     if topic == ContractReserved:
         months = {}
         for scheduled in state["schedule"]:
@@ -247,6 +264,7 @@ def _apply_money_event(row: Row, event: RawEvent) -> Row:
                                               "final": None, "settled": False}
         year: int | None = _first_year(event)
     else:
+        months = dict(row["months"])
         year = row["year"]
     if topic == ReserveReleased:
         last = state.get("last_month")
@@ -274,12 +292,14 @@ def _apply_money_event(row: Row, event: RawEvent) -> Row:
     for transfer in transfers:
         if transfer["kind"]["_data_"] == "release":
             released += transfer["amount"]
-    return {**row, "year": year, "months": months, "released": released,
-            "reserved": row["reserved"] + sums.get("reserve", 0),
-            "spent": row["spent"] + sums.get("spent", 0),
-            "copayment": row["copayment"] + sums.get("copayment", 0),
-            "months_charged": sorted(m for m, v in months.items()
-                                     if v["advance"] is not None or v["final"] is not None)}
+    new = row.copy()  # then assignments: the keys keep their order, as in `{**row, …}`
+    new["year"], new["months"], new["released"] = year, months, released
+    new["reserved"] = row["reserved"] + sums.get("reserve", 0)
+    new["spent"] = row["spent"] + sums.get("spent", 0)
+    new["copayment"] = row["copayment"] + sums.get("copayment", 0)
+    new["months_charged"] = sorted([m for m, v in months.items()
+                                    if v["advance"] is not None or v["final"] is not None])
+    return new
 
 
 def _apply_contract(row: Row | None, event: RawEvent) -> Row | None:
