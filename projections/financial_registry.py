@@ -38,8 +38,6 @@ from projections.financial_registry_certificates import (
     BALANCES,
     CERTIFICATES,
     CERTIFICATES_FOLD,
-    CONTRACTS,
-    CONTRACTS_FOLD,
     GROUPS,
     GROUPS_FOLD,
     derive_balances,
@@ -54,6 +52,7 @@ from projections.financial_registry_claims import (
     SUMS,
     provider_month_key,
 )
+from projections.financial_registry_contracts import CONTRACTS, CONTRACTS_FOLD
 from projections.raw import RawEvent
 
 MUNICIPALITY_MONTHS = "municipality_months"

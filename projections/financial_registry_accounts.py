@@ -202,6 +202,11 @@ def transfer_year(transfer: Row, event: RawEvent) -> int:
     return int(month["_data_"][:4])
 
 
+def first_year(event: RawEvent) -> int:
+    """The year of a `ContractReserved`'s first scheduled month."""
+    return int(event.state["schedule"][0]["_data_"]["month"]["_data_"][:4])
+
+
 def month_name(month: Row) -> str:
     """A stored month (a tagged ISO date) as readers name it: "2026-09"."""
     return str(month["_data_"][:7])
