@@ -25,7 +25,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from letopis.stored_json import META_CACHE_LIMIT, split_envelope
+from letopis.stored_json import META_CACHE_LIMIT, META_MARK, META_START, split_envelope
 from letopis.stored_json import loads as parse
 
 # The envelope every Letopis event ends with (`Meta`, its last field) is parsed once per
@@ -90,13 +90,25 @@ class RawReader:
         catch-up)."""
         events: list[tuple[int, RawEvent]] = []
         append, known, parse = events.append, self._topics.get, self._parse
-        coded = self._coded
+        coded, metas = self._coded, self._metas
         for row in rows:
             stored_topic = row[4]
             if topics and not stored_topic.startswith(topics):
                 continue
             topic, version = known(stored_topic) or self._topic(stored_topic)
-            state = parse(self._bytes(row[5]) if coded else row[5])
+            data = self._bytes(row[5]) if coded else row[5]
+            # `parse(data)`, inline for the usual case: the envelope last, seen before
+            cut = data.rfind(META_MARK)
+            meta = metas.get(data[cut + META_START:-1]) if cut > 0 else None
+            if meta is not None and data.endswith(b"}}}"):
+                try:
+                    state = _loads(data[:cut] + b"}")
+                except orjson.JSONDecodeError:
+                    state = parse(data)
+                else:
+                    state["meta"] = meta
+            else:
+                state = parse(data)
             originator_id, position = row[2], row[1]
             if state.pop("class_version", 1) != version:
                 stored = StoredEvent(originator_id, row[3], stored_topic, bytes(row[5]))
