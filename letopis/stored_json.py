@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 META_MARK = b',"meta":{"_type_":"letopis.Meta","_data_":'
-_META_START = len(b',"meta":')
+META_START = len(b',"meta":')
 META_CACHE_LIMIT = 4_096  # distinct envelopes a reader keeps parsed
 
 _fast_loads = orjson.loads
@@ -36,5 +36,5 @@ def split_envelope(data: bytes) -> tuple[bytes, bytes] | None:
     (a `meta` nested deeper than the event)."""
     cut = data.rfind(META_MARK)
     if cut > 0 and data.endswith(b"}}}"):
-        return data[:cut] + b"}", data[cut + _META_START:-1]
+        return data[:cut] + b"}", data[cut + META_START:-1]
     return None

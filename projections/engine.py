@@ -36,6 +36,7 @@ log = logging.getLogger("letopis.projections")
 
 
 SCRATCH_GENERATION = 999_999  # `verify` builds here and drops it afterwards
+_ABSENT: Any = object()  # a row not in a page's memory (None is a row known not to exist)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class VerifyReport:
 
 def _canonical(table: str, key: str, row: Row | None) -> bytes:
     return json.dumps([table, key, row], sort_keys=True, separators=(",", ":")).encode()
+
+
+def _row_position(row: Sequence[Any]) -> int:
+    position: int = row[1]  # a row of `select_event_rows`
+    return position
 
 
 class ProjectionFailed(Exception):
@@ -101,7 +107,15 @@ class Engine:
     def _catch_up_pages(self, projection: Projection, generation: int, position: int, *,
                         live: bool, max_pages: int | None, stop: int | None) -> int:
         pages = 0
-        reader = PageReader(lambda after: self._page(after, stop), ahead=self.read_ahead)
+        # A raw projection over a recorder that gives its selected rows reads those: no
+        # `Notification` is made per event (letopis/store/postgres.py `select_event_rows`).
+        rows_of = getattr(self.recorder, "select_event_rows", None) if projection.raw else None
+        if rows_of is not None:
+            size = self.page_size
+            reader = PageReader(lambda after: rows_of(after, size, stop), ahead=self.read_ahead,
+                                last=_row_position)
+        else:
+            reader = PageReader(lambda after: self._page(after, stop), ahead=self.read_ahead)
         writes = PageWrites(self.store)
         carried: dict[tuple[str, str], Row | None] = {}
         # From position 0 the generation has no row (rows commit with their position): while
@@ -115,7 +129,9 @@ class Engine:
                     break
                 events: list[tuple[int, AnyEvent]]
                 # `projection.reads(n.topic)`, inline
-                if projection.raw:
+                if rows_of is not None:
+                    events = self._raw.read_rows(notifications, topics)  # type: ignore[assignment]
+                elif projection.raw:
                     read = self._raw.read
                     events = [(n.id, read(n, n.id)) for n in notifications
                               if not topics or n.topic.startswith(topics)]
@@ -125,7 +141,7 @@ class Engine:
                               if not topics or n.topic.startswith(topics)]
                 rows = self._fold_page(projection, generation, events, carried, writes,
                                        complete)
-                position = notifications[-1].id
+                position = reader.last(notifications[-1])
                 writes.submit(projection.name, generation, rows.changes, position,
                               len(notifications))  # positions passed, folded or not
                 carried = rows.carried()
@@ -176,8 +192,10 @@ class Engine:
                         written = changes[table] = {}
                     for one in keys:
                         cached = (table, one)
-                        row = apply(loaded[cached] if cached in loaded else get(table, one),
-                                    event)
+                        row = loaded.get(cached, _ABSENT)
+                        if row is _ABSENT:  # `complete`: a row not carried does not exist
+                            row = None if complete else get(table, one)
+                        row = apply(row, event)
                         loaded[cached] = row
                         written[one] = (row, position)
         except GenerationRetired:

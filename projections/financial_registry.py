@@ -38,8 +38,6 @@ from projections.financial_registry_certificates import (
     BALANCES,
     CERTIFICATES,
     CERTIFICATES_FOLD,
-    CONTRACTS,
-    CONTRACTS_FOLD,
     GROUPS,
     GROUPS_FOLD,
     derive_balances,
@@ -54,6 +52,7 @@ from projections.financial_registry_claims import (
     SUMS,
     provider_month_key,
 )
+from projections.financial_registry_contracts import CONTRACTS, CONTRACTS_FOLD
 from projections.raw import RawEvent
 
 MUNICIPALITY_MONTHS = "municipality_months"
@@ -104,14 +103,22 @@ def split_key(key: str) -> tuple[str, str]:
 
 def _apply_municipality_month(row: Row | None, event: RawEvent) -> Row | None:
     # The municipality is in the key only: `apply` does not see the certificate's row.
-    base: Row = row if row is not None else {"month": _booked(event), "years": {}}
-    years: Row = dict(base["years"])
+    new: Row = row.copy() if row is not None else {"month": _booked(event), "years": {}}
+    years: Row = dict(new["years"])
+    copied: list[str] = []  # the years whose sums this event copied (and may change in place)
     for transfer in transfers_of(event):
         year = str(transfer_year(transfer, event))
-        sums = dict(years.get(year) or dict.fromkeys(CERTIFICATE_TRANSFERS, 0))
+        if year not in copied:
+            sums = years.get(year)
+            years[year] = sums = sums.copy() if sums else dict.fromkeys(CERTIFICATE_TRANSFERS, 0)
+            copied.append(year)
+        else:
+            sums = years[year]
         sums[transfer["kind"]["_data_"]] += transfer["amount"]
-        years[year] = sums
-    return {**base, "years": dict(sorted(years.items()))}
+    if len(years) > 1:  # keys in order (one key is in order)
+        years = dict(sorted(years.items()))
+    new["years"] = years
+    return new
 
 
 MUNICIPALITY_MONTHS_FOLD = Fold(MUNICIPALITY_MONTHS, _municipality_month_key,

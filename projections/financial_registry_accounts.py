@@ -110,6 +110,24 @@ def post(accounts: Row, transfers: list[Row]) -> Row:
     return new
 
 
+def post_touching(accounts: Row, transfers: list[Row], touched: set[str]) -> Row:
+    """`post(accounts, transfers)`, adding to `touched` the key of every account posted to."""
+    new = dict(accounts)
+    for transfer in transfers:
+        amount = transfer["amount"]
+        account = transfer["debit"]["_data_"]
+        key = account["key"]
+        touched.add(key)
+        name = f"{account['kind']['_data_']}:{key}"
+        new[name] = new.get(name, 0) - amount
+        account = transfer["credit"]["_data_"]
+        key = account["key"]
+        touched.add(key)
+        name = f"{account['kind']['_data_']}:{key}"
+        new[name] = new.get(name, 0) + amount
+    return new
+
+
 def moved(transfers: list[Row], key: str) -> dict[str, int]:
     """Net movement by account kind of the accounts keyed `key` (a contract id)."""
     sums: dict[str, int] = {}
@@ -182,6 +200,11 @@ def transfer_year(transfer: Row, event: RawEvent) -> int:
     if month is None:  # ContractReserved: its schedule's months
         month = event.state["schedule"][0]["_data_"]["month"]
     return int(month["_data_"][:4])
+
+
+def first_year(event: RawEvent) -> int:
+    """The year of a `ContractReserved`'s first scheduled month."""
+    return int(event.state["schedule"][0]["_data_"]["month"]["_data_"][:4])
 
 
 def month_name(month: Row) -> str:

@@ -1,10 +1,10 @@
-"""`financial_registry` tables of the certificate side: `groups`, `certificates`, `contracts`.
+"""`financial_registry` tables of the certificate side: `groups`, `certificates` (`contracts`:
+financial_registry_contracts.py).
 
 A certificate row keeps the certificate's account balances exactly as the aggregate posts them
 (every Certificate event that moves money carries its transfers), and derives from them the
 balances readers ask for: free and expired per year, reserved, spent and co-payment per
-contract, and totals per unit. A contract row joins the Contract stream (parties, prices,
-status) with the certificate's view of it (schedule, charges, settlements, reserve).
+contract, and totals per unit.
 """
 
 from __future__ import annotations
@@ -12,31 +12,19 @@ from __future__ import annotations
 from projections.base import Fold, Row, Rows
 from projections.financial_registry_accounts import (
     CERTIFICATE_TYPES,
-    CONTRACT_MONEY_TYPES,
-    CONTRACT_TYPES,
     GROUP_TYPES,
     CertClosed,
     CertIssued,
     CertKindChanged,
     CertResumed,
     CertSuspended,
-    ChargeReversed,
-    ContractActivated,
-    ContractConfirmed,
-    ContractRefused,
-    ContractRequested,
     ContractReserved,
-    ContractTerminated,
     GroupEstablished,
-    MonthCharged,
-    MonthSettled,
     NominalCredited,
-    ReserveReleased,
     YearExpired,
     effective_on,
-    month_name,
-    moved,
-    post,
+    first_year,
+    post_touching,
     sid,
     transfers_of,
     uid,
@@ -45,7 +33,6 @@ from projections.raw import RawEvent
 
 GROUPS = "groups"
 CERTIFICATES = "certificates"
-CONTRACTS = "contracts"
 
 BALANCES = ("credited", "free", "reserved", "spent", "expired", "copayment")
 _ZERO = dict.fromkeys(BALANCES, 0)
@@ -99,14 +86,19 @@ def _totals(units: dict[str, str], years: dict[str, Row], contracts: dict[str, R
             ) -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = {}
     for year in years.values():
-        total = totals.setdefault(year["unit"], dict(_ZERO))
-        for name in ("credited", "free", "expired"):
-            total[name] += year[name]
+        total = totals.get(year["unit"])
+        if total is None:
+            total = totals[year["unit"]] = _ZERO.copy()
+        total["credited"] += year["credited"]
+        total["free"] += year["free"]
+        total["expired"] += year["expired"]
     for c in contracts.values():
         unit = units.get(str(c["year"]))
         if unit is None:  # cannot happen: a contract reserves from a funded year
             continue
-        total = totals.setdefault(unit, dict(_ZERO))
+        total = totals.get(unit)
+        if total is None:
+            total = totals[unit] = _ZERO.copy()
         total["reserved"] += c["reserved"]
         total["spent"] += c["spent"]
         total["copayment"] += c["copayment"]
@@ -149,22 +141,28 @@ def _apply_certificate(row: Row | None, event: RawEvent) -> Row | None:
                      "status": "active", "municipality": state["municipality"],
                      "issued_on": effective_on(event), "kind_since": effective_on(event),
                      "closed_on": None, "version": version, "units": {},
-                     "expired_years": [], "contract_years": {}, "accounts": {}}
-        return {**base, **derive_balances({}, [], {}, {})}
+                     "expired_years": [], "contract_years": {}, "accounts": {},
+                     # `derive_balances({}, [], {}, {})`
+                     "years": {}, "contracts": {}, "totals": {}}
+        return base
     if row is None:  # a certificate is issued before anything else happens to it
         return None
-    new = {**row, "version": version}
+    # A copy, then assignments: the keys keep their order, as in `{**row, "version": …}`.
+    new = row.copy()
+    new["version"] = version
     if topic == CertKindChanged:
-        return {**new, "kind": state["kind"]["_data_"], "kind_since": effective_on(event)}
+        new["kind"], new["kind_since"] = state["kind"]["_data_"], effective_on(event)
+        return new
     if topic == CertSuspended:
-        return {**new, "status": "suspended"}
+        new["status"] = "suspended"
+        return new
     if topic == CertResumed:
-        return {**new, "status": "active"}
-    transfers = transfers_of(event)
-    touched = {account["_data_"]["key"] for t in transfers
-               for account in (t["debit"], t["credit"])}
+        new["status"] = "active"
+        return new
+    touched: set[str] = set()  # the keys of the accounts posted to, then of what they fund
+    accounts = post_touching(row["accounts"], transfers_of(event), touched)
     if topic == CertClosed:
-        new |= {"status": "closed", "closed_on": effective_on(event)}
+        new["status"], new["closed_on"] = "closed", effective_on(event)
     elif topic == NominalCredited:
         new["units"] = {**row["units"], str(state["year"]): state["unit"]["_data_"]}
         touched.add(str(state["year"]))
@@ -173,127 +171,15 @@ def _apply_certificate(row: Row | None, event: RawEvent) -> Row | None:
         touched.add(str(state["year"]))
     elif topic == ContractReserved:
         contract_id = uid(state["contract_id"])
-        new["contract_years"] = {**row["contract_years"], contract_id: _first_year(event)}
+        new["contract_years"] = {**row["contract_years"], contract_id: first_year(event)}
         touched.add(contract_id)
-    new["accounts"] = post(row["accounts"], transfers)
+    new["accounts"] = accounts
     _rederive(new, touched)
     return new
 
 
-# contracts
-
-
-def _first_year(event: RawEvent) -> int:
-    """The year of a `ContractReserved`'s first scheduled month."""
-    return int(event.state["schedule"][0]["_data_"]["month"]["_data_"][:4])
-
-
-def _contract_key(event: RawEvent, _rows: Rows) -> str | None:
-    if event.topic in CONTRACT_TYPES:
-        return sid(event.originator_id)
-    if event.topic in CONTRACT_MONEY_TYPES:
-        return uid(event.state["contract_id"])
-    return None
-
-
-def _new_contract(contract_id: str) -> Row:
-    """A contract row before both its Contract and its reserve are folded (in one transaction
-    the streams' events may come in either order)."""
-    return {"contract_id": contract_id, "certificate_id": None, "programme_id": None,
-            "provider_id": None, "group_name": None, "first_month": None, "last_month": None,
-            "price_per_month": None, "certificate_share": None, "status": None,
-            "requested_on": None, "status_on": None, "reason": None, "version": 0,
-            "year": None, "reserved": 0, "spent": 0, "copayment": 0, "released": 0,
-            "months": {}, "months_charged": []}
-
-
-_STATUS = {ContractConfirmed: "confirmed", ContractActivated: "active",
-           ContractRefused: "refused", ContractTerminated: "terminated"}
-
-
-def _apply_contract_event(row: Row, event: RawEvent) -> Row:
-    state = event.state
-    if event.topic == ContractRequested:
-        return {**row, "certificate_id": uid(state["certificate_id"]),
-                "programme_id": uid(state["programme_id"]),
-                "provider_id": uid(state["provider_id"]), "group_name": state["group_name"],
-                "first_month": month_name(state["first_month"]),
-                "last_month": month_name(state["last_month"]),
-                "price_per_month": state["price_per_month"],
-                "certificate_share": state["certificate_share"], "status": "requested",
-                "requested_on": effective_on(event), "status_on": effective_on(event),
-                "version": event.originator_version}
-    new = {**row, "status": _STATUS[event.topic], "status_on": effective_on(event),
-           "version": event.originator_version, "reason": state.get("reason")}
-    if event.topic == ContractTerminated:
-        new["last_month"] = month_name(state["last_month"])
-    return new
-
-
-def _month(months: Row, name: str) -> Row:
-    return dict(months.get(name) or {"amount": 0, "advance": None, "final": None,
-                                     "settled": False})
-
-
-def _apply_money_event(row: Row, event: RawEvent) -> Row:
-    contract_id, topic, state = row["contract_id"], event.topic, event.state
-    months: Row = dict(row["months"])
-    released = row["released"]
-    if topic == ContractReserved:
-        months = {}
-        for scheduled in state["schedule"]:
-            m = scheduled["_data_"]
-            months[month_name(m["month"])] = {"amount": m["amount"], "advance": None,
-                                              "final": None, "settled": False}
-        year: int | None = _first_year(event)
-    else:
-        year = row["year"]
-    if topic == ReserveReleased:
-        last = state.get("last_month")
-        last_name = None if last is None else month_name(last)
-        months = {m: v for m, v in months.items() if last_name is not None and m <= last_name}
-    elif topic == MonthCharged:
-        name = month_name(state["month"])
-        month = _month(months, name)
-        transfer = state.get("transfer")
-        charged = 0 if transfer is None else transfer["_data_"]["amount"]
-        if state["kind"]["_data_"] == "advance":
-            month["advance"] = {"claim_id": uid(state["claim_id"]), "claimed": state["claimed"]}
-        else:
-            month["final"] = {"claim_id": uid(state["claim_id"]), "claimed": state["claimed"],
-                              "charged": charged}
-        months[name] = month
-    elif topic == MonthSettled:
-        name = month_name(state["month"])
-        months[name] = {**_month(months, name), "settled": True}
-    elif topic == ChargeReversed:
-        name = month_name(state["month"])
-        months[name] = {**_month(months, name), state["kind"]["_data_"]: None}
-    transfers = transfers_of(event)
-    sums = moved(transfers, contract_id)
-    for transfer in transfers:
-        if transfer["kind"]["_data_"] == "release":
-            released += transfer["amount"]
-    return {**row, "year": year, "months": months, "released": released,
-            "reserved": row["reserved"] + sums.get("reserve", 0),
-            "spent": row["spent"] + sums.get("spent", 0),
-            "copayment": row["copayment"] + sums.get("copayment", 0),
-            "months_charged": sorted(m for m, v in months.items()
-                                     if v["advance"] is not None or v["final"] is not None)}
-
-
-def _apply_contract(row: Row | None, event: RawEvent) -> Row | None:
-    if event.topic in CONTRACT_TYPES:
-        base = row if row is not None else _new_contract(sid(event.originator_id))
-        return _apply_contract_event(base, event)
-    base = row if row is not None else _new_contract(uid(event.state["contract_id"]))
-    return _apply_money_event(base, event)
-
-
 GROUPS_FOLD = Fold(GROUPS, _group_key, _apply_group, GROUP_TYPES)
 CERTIFICATES_FOLD = Fold(CERTIFICATES, _certificate_key, _apply_certificate, CERTIFICATE_TYPES)
-CONTRACTS_FOLD = Fold(CONTRACTS, _contract_key, _apply_contract,
-                      CONTRACT_TYPES | CONTRACT_MONEY_TYPES)
 
-__all__ = ["BALANCES", "CERTIFICATES", "CERTIFICATES_FOLD", "CONTRACTS", "CONTRACTS_FOLD",
-           "GROUPS", "GROUPS_FOLD", "derive_balances"]
+__all__ = ["BALANCES", "CERTIFICATES", "CERTIFICATES_FOLD", "GROUPS", "GROUPS_FOLD",
+           "derive_balances"]

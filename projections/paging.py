@@ -9,8 +9,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-
-from eventsourcing.persistence import Notification
+from typing import Any
 
 from projections.base import Row
 from projections.storage import Changes, ProjectionStore
@@ -201,18 +200,20 @@ class PageReader:
     """Reads pages of the stream; with `ahead`, the next page is selected in a background thread
     while this one is folded (reading events never depends on the projection's rows)."""
 
-    def __init__(self, read: Callable[[int], Sequence[Notification]], *, ahead: bool) -> None:
+    def __init__(self, read: Callable[[int], Sequence[Any]], *, ahead: bool,
+                 last: Callable[[Any], int] = lambda notification: notification.id) -> None:
         self.read = read
+        self.last = last  # the position of an item of a page
         self.pool = (ThreadPoolExecutor(1, thread_name_prefix="projection-reader")
                      if ahead else None)
-        self.next: tuple[int, Future[Sequence[Notification]]] | None = None
+        self.next: tuple[int, Future[Sequence[Any]]] | None = None
 
-    def page(self, after: int) -> Sequence[Notification]:
+    def page(self, after: int) -> Sequence[Any]:
         """The page after position `after`; starts reading the one after it."""
         ahead, self.next = self.next, None
         page = ahead[1].result() if ahead is not None and ahead[0] == after else self.read(after)
         if self.pool is not None and page:
-            last = page[-1].id
+            last = self.last(page[-1])
             self.next = (last, self.pool.submit(self.read, last))
         return page
 

@@ -103,10 +103,22 @@ def log_swap(conn: Conn, q: str, schema: str, name: str, old: int, new: int,
                 f"doc FROM {n} ORDER BY key".encode(), (name, table))
             continue
         o = f'{q}."{physical(name, table, old)}"'
-        conn.execute(
-            f"INSERT INTO {q}.feed ({_COLUMNS}) SELECT %s, %s, n.key, '{UPSERT}', n.position, "
-            f"n.doc FROM {n} n LEFT JOIN {o} o ON o.key = n.key "
-            f"WHERE o.key IS NULL OR o.doc <> n.doc ORDER BY n.key".encode(), (name, table))
+        # The comparison first, as a query that only reads (PostgreSQL may run it in parallel
+        # workers; an INSERT … SELECT never is): usually few rows or none differ, and only
+        # those are logged. Nothing writes either table meanwhile: the swap holds the state
+        # rows a page locks first, and the new generation is written by this rebuild alone.
+        # Documents whose stored bytes are equal are equal (`record_image_ne`, a memcmp, is
+        # several times cheaper than walking two jsonb trees); only those whose bytes differ
+        # are compared as jsonb, so the difference is exactly the documents' `<>`.
+        changed = [r[0] for r in conn.execute(
+            f"SELECT n.key FROM {n} n LEFT JOIN {o} o ON o.key = n.key "
+            f"WHERE o.key IS NULL OR (record_image_ne(ROW(o.doc), ROW(n.doc)) "
+            f"AND o.doc <> n.doc)".encode()).fetchall()]
+        if changed:
+            conn.execute(
+                f"INSERT INTO {q}.feed ({_COLUMNS}) SELECT %s, %s, n.key, '{UPSERT}', "
+                f"n.position, n.doc FROM {n} n JOIN unnest(%s::text[]) AS c(key) USING (key) "
+                f"ORDER BY n.key".encode(), (name, table, changed))
         conn.execute(
             f"INSERT INTO {q}.feed ({_COLUMNS}) SELECT %s, %s, o.key, '{DELETE}', %s, NULL "
             f"FROM {o} o WHERE NOT EXISTS (SELECT FROM {n} n WHERE n.key = o.key) ORDER BY o.key"

@@ -258,6 +258,13 @@ class PostgresRecorder(LedgerRecorder):
             after = page[-1].id
 
     def _certified_page(self, after: int, limit: int, stop: int | None) -> list[Notification]:
+        return [_notification(r) for r in self.select_event_rows(after, limit, stop)]
+
+    def select_event_rows(self, after: int, limit: int, stop: int | None = None
+                          ) -> Sequence[TupleRow]:
+        """The certified rows after position `after` (at most `limit`, up to `stop`), as selected:
+        `(certified, position, stream_id, version, topic, state)`. What `select_notifications`
+        makes its notifications of; a raw projection catch-up reads these (projections/raw.py)."""
         sql = (
             self._certified_cte
             + f"SELECT (SELECT m FROM cert), position, stream_id, version, topic, state "
@@ -274,7 +281,9 @@ class PostgresRecorder(LedgerRecorder):
             # (half of the reading thread's CPU per event) and ids as 16 bytes.
             rows = conn.execute(sql.encode(), params, prepare=True, binary=True).fetchall()
         certified = rows[0][0] if rows else None
-        return certified_prefix([(r[1], _notification(r)) for r in rows], after, certified)
+        if certified is not None and rows[-1][1] <= certified:
+            return rows  # all certified (`certified_prefix` would take every row)
+        return certified_prefix([(r[1], r) for r in rows], after, certified)
 
     def max_notification_id(self) -> int | None:
         """The highest position a follower can read now (every lower one is final)."""
