@@ -42,6 +42,9 @@ def _transfer_row(transfer: Transfer) -> list[Any]:
 # validation) built field by field, as letopis/fast_transcoder.py does.
 _ACCOUNT_KINDS = AccountKind._value2member_map_
 _TRANSFER_KINDS = TransferKind._value2member_map_
+_KINDS = CertificateKind._value2member_map_
+_STATUSES = CertificateStatus._value2member_map_
+_UNITS = Unit._value2member_map_
 
 
 def _value_object(cls: type, fields: dict[str, Any]) -> Any:
@@ -172,11 +175,11 @@ def _certificate(certificate: Any, state: list[Any],
     (number, learner_id, kind, municipality, status, kind_since, last_request_on, units,
      expired_years, contracts, balances, transfers) = state
     certificate.__dict__.update(
-        number=number, learner_id=_uuid(learner_id), kind=CertificateKind(kind),
-        municipality=municipality, status=CertificateStatus(status),
+        number=number, learner_id=_uuid(learner_id), kind=_KINDS[kind],
+        municipality=municipality, status=_STATUSES[status],
         kind_since=_date(kind_since),
         last_request_on=_date(last_request_on) if last_request_on else None,
-        units={year: Unit(unit) for year, unit in units},
+        units={year: _UNITS[unit] for year, unit in units},
         expired_years=set(expired_years),
         contracts=dict(_funds(row) for row in contracts),
         accounts=Accounts.restored({account(k, key): b for k, key, b in balances},
