@@ -107,9 +107,11 @@ class FragmentEncoder:
         if kind is DatetimeAsISO:
             # Equal instants at other offsets are equal datetimes but not equal text.
             text = _repeated(lambda key: tag + encode_basestring(key[0].isoformat()) + "}")
-            return lambda value: text((value, value.utcoffset()))
+            return _same_as_last(lambda value: text((value, value.utcoffset())))
         if kind is EnumAsValue:
-            return _repeated(lambda value: tag + self.encode(value.value) + "}")
+            # Members live as long as their class: their text is kept by identity (an enum's
+            # hash is Python code, its id is not).
+            return _by_identity(lambda value: tag + self.encode(value.value) + "}")
         if kind is DataclassAsDict and isinstance(transcoding, DataclassAsDict):
             return self._dataclass(transcoding, tag)
         encode = transcoding.encode
@@ -128,6 +130,38 @@ class FragmentEncoder:
             return head + ",".join(parts) + "}}"
 
         return write
+
+
+def _same_as_last(write: Handler) -> Handler:
+    """`write` for values that repeat as the same object (a command's recorded time is every
+    event's timestamp): the last object's text is reused while it is the same object."""
+    last: tuple[Any, str] = (None, "")  # replaced whole: safe across threads
+
+    def cached(value: Any) -> str:
+        nonlocal last
+        seen = last
+        if seen[0] is value:
+            return seen[1]
+        text = write(value)
+        last = (value, text)
+        return text
+
+    return cached
+
+
+def _by_identity(write: Handler) -> Handler:
+    """`write` for enum members: each member's text, kept by the member's identity."""
+    written: dict[int, tuple[Any, str]] = {}
+
+    def cached(value: Any) -> str:
+        found = written.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        text = write(value)
+        written[id(value)] = (value, text)
+        return text
+
+    return cached
 
 
 def _repeated(write: Handler) -> Handler:
