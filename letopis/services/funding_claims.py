@@ -73,12 +73,12 @@ class _Loaded:
 
     def get(self, cls: type[Aggregate], aggregate_id: UUID, what: str,
             error: type[NotFound]) -> Aggregate:
-        if aggregate_id not in self.by_id:
+        found = self.by_id.get(aggregate_id)
+        if found is None:
             try:
-                self.by_id[aggregate_id] = self.ledger.load(cls, aggregate_id, what)
+                found = self.by_id[aggregate_id] = self.ledger.load(cls, aggregate_id, what)
             except NotFound as exc:
                 raise error(exc.message) from None
-        found = self.by_id[aggregate_id]
         if not isinstance(found, cls):  # read in bulk as another kind of aggregate
             raise error(f"{aggregate_id} is not a {what}")
         return found
@@ -145,16 +145,9 @@ class FundingClaimService:
         organisations = {o for r in requests for o in (r.payer_id, r.provider_id)}
         contract_ids = [c for r in requests for c, _ in r.contracts]
         first = self.ledger.load_many([*claims, *organisations, *contract_ids])
-        kept: dict[UUID, Aggregate] = {}
-        for stream_id, aggregate in first.items():
-            if stream_id in claims:
-                if isinstance(aggregate, Claim):
-                    kept[stream_id] = aggregate
-            elif stream_id in organisations:
-                if isinstance(aggregate, Organisation):
-                    kept[stream_id] = aggregate
-            elif isinstance(aggregate, Contract):
-                kept[stream_id] = aggregate
+        expected: dict[UUID, type[Aggregate]] = {
+            **dict.fromkeys(organisations, Organisation), **dict.fromkeys(claims, Claim)}
+        kept = {i: a for i, a in first.items() if isinstance(a, expected.get(i, Contract))}
         certificates = self.ledger.load_many(
             [a.certificate_id for a in kept.values() if isinstance(a, Contract)])
         kept.update((i, a) for i, a in certificates.items() if isinstance(a, Certificate))
