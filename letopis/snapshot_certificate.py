@@ -62,6 +62,11 @@ def _transfer(row: list[Any], account: Callable[[str, str], Account]) -> Transfe
     return made
 
 
+def _account(kind: str, key: str) -> Account:
+    made: Account = _value_object(Account, {"kind": _ACCOUNT_KINDS[kind], "key": key})
+    return made
+
+
 def _accounts() -> Callable[[str, str], Account]:
     """An `Account` maker that makes each account of one certificate once."""
     made: dict[tuple[str, str], Account] = {}
@@ -160,18 +165,16 @@ def _decode_certificate_v1(stored: StoredEvent) -> Certificate:
     account = _accounts()
     transfers = (_transfer(row, account) for row in state[-1])
     state[-1] = {t.transfer_id: t for t in transfers}
-    return _certificate(certificate, state, account)
+    return _certificate(certificate, state)
 
 
 def _decode_certificate(stored: StoredEvent) -> Certificate:
     certificate, state = _shell(Certificate, stored)
-    account = _accounts()
-    state[-1] = _Transfers(state[-1], account)
-    return _certificate(certificate, state, account)
+    state[-1] = _Transfers(state[-1], _accounts())
+    return _certificate(certificate, state)
 
 
-def _certificate(certificate: Any, state: list[Any],
-                 account: Callable[[str, str], Account]) -> Certificate:
+def _certificate(certificate: Any, state: list[Any]) -> Certificate:
     (number, learner_id, kind, municipality, status, kind_since, last_request_on, units,
      expired_years, contracts, balances, transfers) = state
     certificate.__dict__.update(
@@ -182,7 +185,9 @@ def _certificate(certificate: Any, state: list[Any],
         units={year: _UNITS[unit] for year, unit in units},
         expired_years=set(expired_years),
         contracts=dict(_funds(row) for row in contracts),
-        accounts=Accounts.restored({account(k, key): b for k, key, b in balances},
+        # Each balance's account made directly (a transfer, when decoded, makes its own
+        # equal ones): the balances are read for every charge, the transfers seldom.
+        accounts=Accounts.restored({_account(k, key): b for k, key, b in balances},
                                    transfers))
     assert isinstance(certificate, Certificate)
     return certificate
