@@ -39,6 +39,7 @@ from domain.certificate_values import (
     leg,
     validate_number,
 )
+from domain.emit import emit
 from domain.envelope import Meta
 from domain.errors import InvalidInput
 from domain.funding_accounts import Account, AccountKind, Transfer, TransferKind
@@ -283,8 +284,10 @@ class Certificate(CertificateFunds, Aggregate):
         claimed, net, transfer = self.plan_charge(contract_id=contract_id, month=month,
                                                   kind=kind, share_bp=share_bp,
                                                   operation_id=operation_id)
-        self._charged(contract_id=contract_id, month=month, kind=kind, claim_id=claim_id,
-                      claimed=claimed, transfer=transfer, meta=meta, timestamp=meta.recorded_at)
+        # One per contract of a claim run: emitted without the decorator's per-call work.
+        emit(self, Certificate._charged, contract_id=contract_id, month=month, kind=kind,
+             claim_id=claim_id, claimed=claimed, transfer=transfer, meta=meta,
+             timestamp=meta.recorded_at)
         return claimed, net
 
     @event("MonthCharged")

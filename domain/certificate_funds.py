@@ -159,10 +159,10 @@ class CertificateFunds:
         net = claimed if kind is ChargeKind.ADVANCE else claimed - advance
         if net <= 0:
             return claimed, net, None
+        key = str(contract_id)
         transfer = Transfer(leg(operation_id, "charge"), TransferKind.CHARGE,
-                            Account(AccountKind.RESERVE, str(contract_id)),
-                            Account(AccountKind.SPENT, str(contract_id)), net,
-                            f"{_month_text(month)} {kind.value}")
+                            Account(AccountKind.RESERVE, key), Account(AccountKind.SPENT, key),
+                            net, f"{_month_text(month)} {kind.value}")
         self.check(transfer)
         return claimed, net, transfer
 

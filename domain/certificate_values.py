@@ -36,6 +36,8 @@ class ChargeKind(Enum):
     ADVANCE = "advance"  # заявка на авансирование
     FINAL = "final"  # счёт: the month as delivered
 
+    __hash__ = object.__hash__  # singletons compared by identity (Enum's hash is Python code)
+
 
 @dataclass(frozen=True)
 class MonthAmount:

@@ -71,6 +71,8 @@ class TransferKind(Enum):
     APPROVAL = "approval"  # claimed → payable: the authorised organisation approved a claim
     PAYMENT = "payment"  # payable → paid: a payment order against an approved claim
 
+    __hash__ = object.__hash__  # singletons compared by identity, as `AccountKind` above
+
 
 # Which accounts each kind of transfer may move money between: a wrong pair is a bug.
 ROUTES: dict[TransferKind, tuple[AccountKind, AccountKind]] = {
@@ -174,10 +176,14 @@ class Accounts:
         for transfer in transfers:
             self._check_one(transfer, seen)
             seen.add(transfer.transfer_id)
-            debit_before = scratch.get(transfer.debit, balances.get(transfer.debit, 0))
+            # One lookup per account while nothing is in scratch (a single transfer): an
+            # account's hash and equality are Python code, and a charge checks one transfer.
+            debit_account, credit_account = transfer.debit, transfer.credit
+            debit_before = scratch[debit_account] if scratch and debit_account in scratch \
+                else balances.get(debit_account, 0)
             debit = debit_before - transfer.amount
-            credit = scratch.get(transfer.credit, balances.get(transfer.credit, 0)) \
-                + transfer.amount
+            credit = (scratch[credit_account] if scratch and credit_account in scratch
+                      else balances.get(credit_account, 0)) + transfer.amount
             if not transfer.debit.kind.is_source and debit < 0:
                 raise ExceedsBalance(
                     f"{transfer.kind.value} of {format_amount(transfer.amount)} exceeds the "

@@ -42,6 +42,9 @@ def _transfer_row(transfer: Transfer) -> list[Any]:
 # validation) built field by field, as letopis/fast_transcoder.py does.
 _ACCOUNT_KINDS = AccountKind._value2member_map_
 _TRANSFER_KINDS = TransferKind._value2member_map_
+_KINDS = CertificateKind._value2member_map_
+_STATUSES = CertificateStatus._value2member_map_
+_UNITS = Unit._value2member_map_
 
 
 def _value_object(cls: type, fields: dict[str, Any]) -> Any:
@@ -56,6 +59,11 @@ def _transfer(row: list[Any], account: Callable[[str, str], Account]) -> Transfe
         "transfer_id": _uuid(transfer_id), "kind": _TRANSFER_KINDS[kind],
         "debit": account(debit_kind, debit_key), "credit": account(credit_kind, credit_key),
         "amount": amount, "reference": reference})
+    return made
+
+
+def _account(kind: str, key: str) -> Account:
+    made: Account = _value_object(Account, {"kind": _ACCOUNT_KINDS[kind], "key": key})
     return made
 
 
@@ -157,29 +165,29 @@ def _decode_certificate_v1(stored: StoredEvent) -> Certificate:
     account = _accounts()
     transfers = (_transfer(row, account) for row in state[-1])
     state[-1] = {t.transfer_id: t for t in transfers}
-    return _certificate(certificate, state, account)
+    return _certificate(certificate, state)
 
 
 def _decode_certificate(stored: StoredEvent) -> Certificate:
     certificate, state = _shell(Certificate, stored)
-    account = _accounts()
-    state[-1] = _Transfers(state[-1], account)
-    return _certificate(certificate, state, account)
+    state[-1] = _Transfers(state[-1], _accounts())
+    return _certificate(certificate, state)
 
 
-def _certificate(certificate: Any, state: list[Any],
-                 account: Callable[[str, str], Account]) -> Certificate:
+def _certificate(certificate: Any, state: list[Any]) -> Certificate:
     (number, learner_id, kind, municipality, status, kind_since, last_request_on, units,
      expired_years, contracts, balances, transfers) = state
     certificate.__dict__.update(
-        number=number, learner_id=_uuid(learner_id), kind=CertificateKind(kind),
-        municipality=municipality, status=CertificateStatus(status),
+        number=number, learner_id=_uuid(learner_id), kind=_KINDS[kind],
+        municipality=municipality, status=_STATUSES[status],
         kind_since=_date(kind_since),
         last_request_on=_date(last_request_on) if last_request_on else None,
-        units={year: Unit(unit) for year, unit in units},
+        units={year: _UNITS[unit] for year, unit in units},
         expired_years=set(expired_years),
         contracts=dict(_funds(row) for row in contracts),
-        accounts=Accounts.restored({account(k, key): b for k, key, b in balances},
+        # Each balance's account made directly (a transfer, when decoded, makes its own
+        # equal ones): the balances are read for every charge, the transfers seldom.
+        accounts=Accounts.restored({_account(k, key): b for k, key, b in balances},
                                    transfers))
     assert isinstance(certificate, Certificate)
     return certificate

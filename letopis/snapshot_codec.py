@@ -11,10 +11,10 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 
 from letopis.fast_transcoder import _cached
+from letopis.stored_json import loads as _loads_stored
 
 _BASE = ("_id", "_version", "_created_on", "_modified_on", "_pending_events")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_loads = json.JSONDecoder().decode
 _new = object.__new__
 _set = object.__setattr__
 _date = _cached(date.fromisoformat)
@@ -41,7 +41,7 @@ def _base(aggregate: Aggregate, state: list[Any]) -> bytes:
 
 
 def _shell(cls: type[Aggregate], stored: StoredEvent) -> tuple[Any, list[Any]]:
-    created_on, modified_on, state = _loads(stored.state.decode())
+    created_on, modified_on, state = _loads_stored(stored.state)  # orjson: one C parse
     aggregate: Any = _new(cls)
     aggregate.__dict__.update(_id=stored.originator_id, _version=stored.originator_version,
                               _created_on=_datetime(created_on),

@@ -50,6 +50,9 @@ _CONTRACT_FIELDS = frozenset((*_BASE, "certificate_id", "programme_id", "provide
                               "certificate_share", "status"))
 
 
+_CONTRACT_STATUSES = ContractStatus._value2member_map_
+
+
 def _encode_contract(contract: Contract) -> bytes:
     _require_fields(contract, _CONTRACT_FIELDS)
     return _base(contract, [
@@ -66,7 +69,7 @@ def _decode_contract(stored: StoredEvent) -> Contract:
         certificate_id=_uuid(certificate), programme_id=_uuid(programme),
         provider_id=_uuid(provider), group_name=group_name,
         first_month=_date(first_month), last_month=_date(last_month),
-        price_per_month=price, certificate_share=share, status=ContractStatus(status))
+        price_per_month=price, certificate_share=share, status=_CONTRACT_STATUSES[status])
     assert isinstance(contract, Contract)
     return contract
 

@@ -50,18 +50,35 @@ class _Loaded:
     """Aggregates loaded within one command, so a certificate shared by several contracts (or
     claims of a batch) is loaded once and its changes accumulate."""
 
-    def __init__(self, ledger: Ledger, preloaded: Mapping[UUID, Aggregate] | None = None) -> None:
+    def __init__(self, ledger: Ledger, preloaded: Mapping[UUID, Aggregate] | None = None,
+                 absent: frozenset[UUID] = frozenset()) -> None:
         self.ledger = ledger
         self.by_id: dict[UUID, Aggregate] = dict(preloaded or {})
+        self.absent = absent  # ids read in bulk within this command and not in the ledger
+
+    def exists(self, stream_id: UUID) -> bool:
+        if stream_id in self.by_id:
+            return True
+        return stream_id not in self.absent and self.ledger.exists(stream_id)
+
+    def organisation(self, organisation_id: UUID) -> Organisation:
+        found = self.by_id.get(organisation_id)
+        if found is None:
+            if organisation_id in self.absent:
+                raise NotFound(f"organisation {organisation_id} is not in the ledger")
+            return self.ledger.load(Organisation, organisation_id, "organisation")
+        if not isinstance(found, Organisation):
+            raise NotFound(f"{organisation_id} is not a organisation")
+        return found
 
     def get(self, cls: type[Aggregate], aggregate_id: UUID, what: str,
             error: type[NotFound]) -> Aggregate:
-        if aggregate_id not in self.by_id:
+        found = self.by_id.get(aggregate_id)
+        if found is None:
             try:
-                self.by_id[aggregate_id] = self.ledger.load(cls, aggregate_id, what)
+                found = self.by_id[aggregate_id] = self.ledger.load(cls, aggregate_id, what)
             except NotFound as exc:
                 raise error(exc.message) from None
-        found = self.by_id[aggregate_id]
         if not isinstance(found, cls):  # read in bulk as another kind of aggregate
             raise error(f"{aggregate_id} is not a {what}")
         return found
@@ -109,8 +126,8 @@ class FundingClaimService:
         their certificates are read in bulk here (`Ledger.load_many`: snapshots, two queries)."""
 
         def action(meta: Meta) -> list[Aggregate]:
-            loaded = _Loaded(self.ledger, self._preload(requests) if preloaded is None
-                             else preloaded)
+            loaded = self._preload(requests) if preloaded is None \
+                else _Loaded(self.ledger, preloaded)
             for request in requests:
                 self._submit(loaded, request, meta)
             return [a for a in loaded.by_id.values() if a.pending_events]
@@ -118,24 +135,33 @@ class FundingClaimService:
         payload = {"claims": [_payload(r) for r in requests]}
         return self.ledger.execute(context, "submit_claims", payload, action)
 
-    def _preload(self, requests: Sequence[ClaimRequest]) -> dict[UUID, Aggregate]:
-        """The requests' contracts and their certificates, read in bulk; an id that is not a
-        contract is left out, to be refused by the one-by-one read as before."""
-        contracts = {i: a for i, a in self.ledger.load_many(
-            [c for r in requests for c, _ in r.contracts]).items() if isinstance(a, Contract)}
-        certificates = {i: a for i, a in self.ledger.load_many(
-            [c.certificate_id for c in contracts.values()]).items()
-            if isinstance(a, Certificate)}
-        return {**contracts, **certificates}
+    def _preload(self, requests: Sequence[ClaimRequest]) -> _Loaded:
+        """The requests' claims, payers and providers, contracts, and the contracts'
+        certificates, read in bulk (two queries); an id read as another kind of aggregate is
+        left out, to be refused by the one-by-one read as before. Ids not in the ledger are
+        remembered as absent, so that a claim's first submission asks nothing more."""
+        claims = {Claim.stream_id(r.kind, r.payer_id, r.provider_id, r.month): r
+                  for r in requests}
+        organisations = {o for r in requests for o in (r.payer_id, r.provider_id)}
+        contract_ids = [c for r in requests for c, _ in r.contracts]
+        first = self.ledger.load_many([*claims, *organisations, *contract_ids])
+        expected: dict[UUID, type[Aggregate]] = {
+            **dict.fromkeys(organisations, Organisation), **dict.fromkeys(claims, Claim)}
+        kept = {i: a for i, a in first.items() if isinstance(a, expected.get(i, Contract))}
+        certificates = self.ledger.load_many(
+            [a.certificate_id for a in kept.values() if isinstance(a, Contract)])
+        kept.update((i, a) for i, a in certificates.items() if isinstance(a, Certificate))
+        absent = frozenset(i for i in (*claims, *organisations) if i not in first)
+        return _Loaded(self.ledger, kept, absent)
 
     def _submit(self, loaded: _Loaded, request: ClaimRequest, meta: Meta) -> None:
         stream = Claim.stream_id(request.kind, request.payer_id, request.provider_id,
                                  request.month)
-        if stream in loaded.by_id or self.ledger.exists(stream):
+        if loaded.exists(stream):
             claim = loaded.claim(stream)
         else:
             for org in (request.payer_id, request.provider_id):
-                self.ledger.load(Organisation, org, "organisation")
+                loaded.organisation(org)
             claim = Claim.open(kind=request.kind, payer_id=request.payer_id,
                                provider_id=request.provider_id, month=request.month, meta=meta)
             loaded.by_id[stream] = claim
@@ -220,4 +246,4 @@ class FundingClaimService:
 def _payload(request: ClaimRequest) -> dict[str, object]:
     return {"kind": request.kind.value, "payer_id": request.payer_id,
             "provider_id": request.provider_id, "month": request.month,
-            "contracts": [list(c) for c in request.contracts]}
+            "contracts": list(request.contracts)}  # pairs: JSON arrays, as lists were

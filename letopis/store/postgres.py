@@ -48,6 +48,19 @@ def _notification(row: TupleRow) -> Notification:
     return made
 
 
+def _stored(stream_id: UUID, version: int, topic: str, state: bytes) -> StoredEvent:
+    """`StoredEvent(…)` without the frozen dataclass's `__init__` (a bulk read builds
+    thousands)."""
+    made: StoredEvent = _new(StoredEvent)
+    _set(made, "__dict__", {"originator_id": stream_id, "originator_version": version,
+                            "topic": topic, "state": bytes(state)})
+    return made
+
+
+def _version(stored: StoredEvent) -> int:
+    return stored.originator_version
+
+
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -81,16 +94,20 @@ class PostgresRecorder(LedgerRecorder):
             f"SELECT stream_id, version, topic, state FROM {s}.events "
             f"WHERE stream_id = ANY(%b::uuid[]) ORDER BY stream_id, version"
         ).encode()
-        # Index lookups only: the snapshots by primary key, then for each stream only the
-        # events above its snapshot's version, by (stream, version).
+        # Index lookups only: the snapshots by primary key (once: the events' bound is taken
+        # from the rows read, by a hash join), then for each stream only the events above its
+        # snapshot's version, by (stream, version) (OFFSET 0 keeps that a lookup per stream,
+        # never a join over the events table). No ORDER BY: sorting thousands of wide rows
+        # spilled to disk and cost PostgreSQL half of the query; the reader groups the rows.
         self._select_from_snapshots = (
-            f"SELECT stream_id, version, topic, state, true FROM {s}.snapshots "
-            f"WHERE stream_id = ANY(%b::uuid[]) UNION ALL "
+            f"WITH snap AS MATERIALIZED (SELECT stream_id, version, topic, state "
+            f"FROM {s}.snapshots WHERE stream_id = ANY(%b::uuid[])) "
+            f"SELECT stream_id, version, topic, state, true FROM snap UNION ALL "
             f"SELECT ids.id, e.version, e.topic, e.state, false "
-            f"FROM unnest(%b::uuid[]) AS ids(id) CROSS JOIN LATERAL ("
-            f"SELECT version, topic, state FROM {s}.events WHERE stream_id = ids.id "
-            f"AND version > coalesce((SELECT n.version FROM {s}.snapshots n "
-            f"WHERE n.stream_id = ids.id), 0)) e ORDER BY 1, 2"
+            f"FROM unnest(%b::uuid[]) AS ids(id) LEFT JOIN snap ON snap.stream_id = ids.id "
+            f"CROSS JOIN LATERAL (SELECT version, topic, state FROM {s}.events "
+            f"WHERE stream_id = ids.id AND version > coalesce(snap.version, 0) "
+            f"ORDER BY version OFFSET 0) e"
         ).encode()
         self._put_snapshots = (
             f"INSERT INTO {s}.snapshots (stream_id, version, topic, state) "
@@ -190,20 +207,31 @@ class PostgresRecorder(LedgerRecorder):
     def select_from_snapshots(
         self, stream_ids: Sequence[UUID]
     ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
+        """The streams in the order of `stream_ids` (rows come in any order, in binary)."""
         found: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
         if not stream_ids:
             return found
         with self.pool.connection() as conn:
             ids = list(dict.fromkeys(stream_ids))
             rows = conn.execute(self._select_from_snapshots, (ids, ids),
-                                prepare=True).fetchall()
+                                prepare=True, binary=True).fetchall()
+        snapshots: dict[UUID, StoredEvent] = {}
+        after: dict[UUID, list[StoredEvent]] = {}
         for stream_id, version, topic, state, is_snapshot in rows:
-            stored = StoredEvent(originator_id=stream_id, originator_version=version,
-                                 topic=topic, state=bytes(state))
+            stored = _stored(stream_id, version, topic, state)
             if is_snapshot:
-                found[stream_id] = (stored, [])
+                snapshots[stream_id] = stored
             else:
-                found.setdefault(stream_id, (None, []))[1].append(stored)
+                after.setdefault(stream_id, []).append(stored)
+        for stream_id in ids:
+            snapshot, events = snapshots.get(stream_id), after.get(stream_id)
+            if events is None:
+                if snapshot is None:
+                    continue
+                events = []
+            elif len(events) > 1:
+                events.sort(key=_version)
+            found[stream_id] = (snapshot, events)
         return found
 
     def put_snapshots(self, snapshots: Sequence[StoredEvent]) -> None:

@@ -33,6 +33,22 @@ def schema_ddl(schema: str) -> list[str]:
             positions bigint[] NOT NULL,
             recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
         )""",
+        # Large values (a claim's lines, a command's result and positions) are compressed
+        # with lz4 instead of the default pglz: 4-5x less CPU per appending transaction, the
+        # same stored bytes read back. Values already stored keep their compression; a server
+        # built without lz4 keeps pglz.
+        f"""DO $lz4$ BEGIN
+            IF EXISTS (SELECT 1 FROM pg_attribute
+                       WHERE attrelid IN ('{s}.events'::regclass, '{s}.commands'::regclass)
+                         AND attname IN ('state', 'result', 'positions')
+                         AND attcompression <> 'l') THEN
+                ALTER TABLE {s}.events ALTER COLUMN state SET COMPRESSION lz4;
+                ALTER TABLE {s}.commands ALTER COLUMN result SET COMPRESSION lz4,
+                    ALTER COLUMN positions SET COMPRESSION lz4;
+            END IF;
+        EXCEPTION WHEN feature_not_supported THEN
+            NULL;  -- no lz4 in this server: the columns keep pglz
+        END $lz4$""",
         f"""CREATE TABLE IF NOT EXISTS {s}.personal_data (
             learner_id uuid PRIMARY KEY,
             data bytea NOT NULL,

@@ -28,7 +28,7 @@ from domain.claim import (
     PaymentExceedsApproved,
 )
 from domain.contract import RetroactiveContract
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidInput, NotFound
 from domain.funding_accounts import AccountKind
 from domain.money import MoneyMustBeInteger, Unit
 from domain.payment import WrongPayee
@@ -166,6 +166,21 @@ def test_bad_input_is_refused_and_nothing_is_written(world: FundingWorld) -> Non
     claims.submit(world.ctx(NOV_5), world.request(ChargeKind.FINAL, OCT, [(contract, 10_000)]))
     refused(world, MonthAlreadyCharged, lambda: claims.submit(
         world.ctx(NOV_5), world.request(ChargeKind.ADVANCE, OCT, [(contract, 0)])))
+
+def test_a_claim_names_organisations_in_the_ledger(world: FundingWorld) -> None:
+    """The claim, its payer and provider are read in bulk with the contracts: an unknown
+    organisation, or a stream that is not one, is still refused and nothing is written."""
+    number = world.issue("0000000046")
+    contract = world.contract(number, "art")
+    request = world.request(ChargeKind.ADVANCE, OCT, [(contract, 0)])
+    for provider in (UUID(int=404), contract):
+        refused(world, NotFound, lambda provider=provider: world.claims.submit(
+            world.ctx(OCT_5), dataclasses.replace(request, provider_id=provider)))
+    refused(world, NotFound, lambda: world.claims.submit(
+        world.ctx(OCT_5), dataclasses.replace(request, payer_id=UUID(int=405))))
+    world.claims.submit(world.ctx(OCT_5), request)
+    assert world.claims.claim(world.claim_id(ChargeKind.ADVANCE, OCT)).revision == 1
+
 
 def test_charges_beyond_the_balance_are_refused(ledger: Ledger) -> None:
     world = FundingWorld(ledger).setup(nominal=SHARE)

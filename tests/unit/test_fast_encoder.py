@@ -45,7 +45,17 @@ utc_now = datetime(2026, 9, 1, 8, tzinfo=UTC)
 moscow = timezone(timedelta(hours=3))
 transfer = Transfer(UUID(int=7), TransferKind.CHARGE, Account(AccountKind.RESERVE, "c"),
                     Account(AccountKind.SPENT, "c"), 320_000, "2026-09 advance «аванс»\n\"q\"")
+
+# A value object's writer inlines a field that is exactly a str, an int or a UUID: anything else
+# in those fields (subclasses, bool, None) must still be written as the library writes it.
+odd_transfer = Transfer(UUID(int=8), TransferKind.CHARGE, Account(AccountKind.RESERVE, Tag("k")),
+                        Account(AccountKind.SPENT, None),  # type: ignore[arg-type]
+                        True, Colour.RED)
+odd_amounts = [Transfer(UUID(int=9), TransferKind.CHARGE, Account(AccountKind.RESERVE, "c"),
+                        Account(AccountKind.SPENT, "c"), amount, "r")  # type: ignore[arg-type]
+               for amount in (Size.BIG, 10**30, 2.5, [1, "x"], UUID(int=3))]
 CASES: list[Any] = [
+    {"odd": odd_transfer, "amounts": odd_amounts},
     {"a": 1, "b": [1, 2.5, None, True, False, "x"], "c": (), "d": {}, "e": []},
     {"colour": Colour.RED, "size": Size.BIG, "tag": Tag("t"), "nested": {"k": (Colour.RED,)}},
     {"at": utc_now, "same_instant": utc_now.astimezone(moscow), "on": date(2026, 9, 1)},
@@ -65,6 +75,11 @@ def test_writes_the_library_text(value: Any) -> None:
 
 
 @pytest.mark.parametrize("value", [{1: "int key"}, {"nan": float("nan")},
+                                   {"in_a_value_object": Transfer(
+                                       UUID(int=1), TransferKind.CHARGE,
+                                       Account(AccountKind.RESERVE, "c"),
+                                       Account(AccountKind.SPENT, "c"),
+                                       float("inf"), "r")},  # type: ignore[arg-type]
                                    {"inf": [float("inf")]}])
 def test_declines_what_it_cannot_write_exactly_and_the_library_writes_it(value: Any) -> None:
     library, fast = _pair()
