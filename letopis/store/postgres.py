@@ -57,6 +57,10 @@ def _stored(stream_id: UUID, version: int, topic: str, state: bytes) -> StoredEv
     return made
 
 
+def _uuid_int(stream_id: UUID) -> int:
+    return stream_id.int
+
+
 def _version(stored: StoredEvent) -> int:
     return stored.originator_version
 
@@ -207,7 +211,9 @@ class PostgresRecorder(LedgerRecorder):
     def select_from_snapshots(
         self, stream_ids: Sequence[UUID]
     ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
-        """The streams in the order of `stream_ids` (rows come in any order, in binary)."""
+        """The streams by stream id, as SQLite returns them (rows come in any order, in
+        binary): services save what they loaded in this order, so a command orders its events
+        the same way on either store."""
         found: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
         if not stream_ids:
             return found
@@ -223,7 +229,7 @@ class PostgresRecorder(LedgerRecorder):
                 snapshots[stream_id] = stored
             else:
                 after.setdefault(stream_id, []).append(stored)
-        for stream_id in ids:
+        for stream_id in sorted(ids, key=_uuid_int):
             snapshot, events = snapshots.get(stream_id), after.get(stream_id)
             if events is None:
                 if snapshot is None:

@@ -164,3 +164,13 @@ def test_a_transfer_applied_before_the_snapshot_is_still_refused_after_it(
                                transfer.credit, transfer.amount + 1, "another")
         with pytest.raises(TransferIdReused):
             restored.check(other)
+
+
+def test_streams_read_in_bulk_come_by_stream_id_on_either_store(ledger: Ledger) -> None:
+    # Services save what they loaded in this order: a command then orders its events alike on
+    # SQLite and PostgreSQL, whatever order the ids were asked in, with or without snapshots.
+    _, certificates, contracts = _world(ledger)
+    ledger.take_snapshots(certificates[:1])
+    asked = [*reversed(contracts), *reversed(certificates)]
+    assert list(ledger.store.select_from_snapshots(asked)) == sorted(asked, key=lambda i: i.int)
+    assert list(ledger.load_many(asked)) == sorted(asked, key=lambda i: i.int)
