@@ -62,14 +62,16 @@ class NDJSONWriter:
 class ParquetWriter:
     """Parts of `part_rows` rows in `directory`, each converted from a CSV chunk by DuckDB."""
 
-    def __init__(self, directory: Path, part_rows: int | None = None) -> None:
+    def __init__(self, directory: Path, part_rows: int | None = None,
+                 prefix: str = "part") -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
         self.part_rows = part_rows or PART_ROWS
+        self.prefix = prefix  # parts are `{prefix}-NNNNNN.parquet`
         self.parts = 0
         self.rows = 0
         self._in_part = 0
-        self._chunk = directory / ".chunk.txt"
+        self._chunk = directory / f".{prefix}.chunk.txt"
         self._out: IO[str] | None = None
 
     def _open(self) -> IO[str]:
@@ -99,7 +101,7 @@ class ParquetWriter:
 
         self._out.close()
         self._out = None
-        part = self.directory / f"part-{self.parts:06d}.parquet"
+        part = self.directory / f"{self.prefix}-{self.parts:06d}.parquet"
         with duckdb.connect(config={"memory_limit": "1GB", "threads": "2"}) as con:
             # An empty field (a command's later rows have no result) reads as NULL.
             con.execute(
