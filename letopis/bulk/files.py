@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Protocol
 from uuid import UUID
 
-from letopis.bulk.format import Line, format_line, parse_fields, parse_line
+from letopis.bulk.format import Line, StreamIds, format_line, parse_fields, parse_line
 
 FORMATS = ("parquet", "ndjson")
 PART_ROWS = 1_000_000  # rows per Parquet part: the CSV chunk on disk is ~1 GB at most
@@ -167,11 +167,12 @@ def _parquet_lines(path: Path, before: int, advance: Advance | None,
         rows = int(total[0]) if total else 0
         cursor = con.execute(_SELECT + "read_parquet(?)", [str(path)])
         number = before
+        stream_ids = StreamIds()
         while batch := cursor.fetchmany(fetch):
             for command_id, result, stream_id, version, topic, state in batch:
                 number += 1
                 yield parse_fields(number, command_id, result, stream_id, version, topic,
-                                   state)
+                                   state, stream_ids)
             if advance is not None and rows:
                 advance(size * len(batch) // rows)
 
