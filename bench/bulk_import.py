@@ -129,7 +129,7 @@ def measure(url: str, schema: str, plan: DemoPlan, batch: int, tmp: Path,
         with open_target(store, url, schema) as target:
             imported = import_file(store, target, directory, batch_size=batch,
                                    progress=Progress(start_writing=lambda _n: marks.append(
-                                       _clock())))
+                                       _clock())), workers=workers or os.cpu_count() or 1)
         ended = _clock()
         store.close()
         assert imported.events == report.events
@@ -196,7 +196,7 @@ def main() -> None:
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--schema", default="bench_bulk")
     parser.add_argument("--workers", type=int, default=None,
-                        help="processes generating (default: one per CPU)")
+                        help="processes generating and checking (default: one per CPU)")
     args = parser.parse_args()
     runs = []
     with tempfile.TemporaryDirectory() as tmp:

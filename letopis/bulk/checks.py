@@ -48,7 +48,8 @@ class Checked:
 
 
 class Checker:
-    def __init__(self, ledger: Ledger, target: Target, *, track_ids: bool = True) -> None:
+    def __init__(self, ledger: Ledger, target: Target, *, track_ids: bool = True,
+                 continues: bool = False) -> None:
         self.ledger = ledger
         self.target = target
         self.topics = known_topics()
@@ -63,6 +64,12 @@ class Checker:
         self.shapes = MarkShapes(ledger)
         self.books = Books()
         self.deferred: set[int] = set()
+        # A range of the file after the first (letopis/bulk/parallel.py): a stream's first
+        # event here may continue what an earlier range holds. Its versions are then checked
+        # by the stitching, its events by `replay_deferred`.
+        self.continues = continues
+        self.firsts: dict[int, tuple[int, int]] = {}  # stream -> (line, version) first seen
+        self.continued: dict[int, int] = {}  # stream -> its head in the store
 
     def check(self, groups: Iterable[Group], chunk: int = 2000) -> Checked:
         pending: list[Group] = []
@@ -120,12 +127,20 @@ class Checker:
         if line.topic not in self.topics:
             raise ImportRefused(n, f"unknown topic {line.topic!r}")
         head = self.heads[key]
+        if self.continues and key not in self.firsts:
+            self.firsts[key] = (n, line.version)
+            if line.version != head + 1:
+                self.continued[key] = head
+                self.heads[key] = line.version
+                self.aggregates[key] = _CONTINUED
+                self.deferred.add(key)
+                return
         if line.version != head + 1:
-            what = "duplicates or precedes" if line.version <= head else "leaves a gap after"
-            raise ImportRefused(n, f"stream {stream} version {line.version} {what} "
-                                f"version {head} (versions must continue the stream)")
+            raise ImportRefused(n, version_refusal(stream, line.version, head))
         self.heads[key] = line.version
         aggregate = self.aggregates.get(key)
+        if aggregate is _CONTINUED:
+            return
         if aggregate is _FAST:  # a gradebook opened in this file (letopis/bulk/marks.py)
             book = self.books.get(key)
             if book is not None and line.topic == MARK_TOPIC and key not in self.deferred:
@@ -162,31 +177,35 @@ class Checker:
                                 f"{line.stream_id}: {type(error).__name__} "
                                 f"{_first_line(error)}") from None
 
-    def replay_deferred(self, groups: Iterable[Group]) -> None:
-        """Second pass, only for gradebooks that left the fast path: replay each in full on
-        its aggregate, with the fast path's guards on the marks of the recognised shapes and
-        mark ids unique whatever the shape."""
+    def replay_deferred(self, lines: Iterable[Line], store_heads: dict[int, int]) -> None:
+        """Second pass, only for the streams that left the fast path (or continue an earlier
+        range): `lines` holds at least every line of theirs, in file order. Each is replayed
+        in full on its aggregate (from the store's when `store_heads` gives it one), with the
+        fast path's guards on the marks of the recognised shapes and mark ids unique whatever
+        the shape in gradebooks opened in the file."""
         if not self.deferred:
             return
         self.result.deferred_streams = len(self.deferred)
-        books: dict[UUID, Book] = {}
-        aggregates: dict[UUID, Any] = {}
-        for group in groups:
-            if group.command_id in self.result.skip:
-                continue
-            for line in group.lines:
-                if line.stream_id.int in self.deferred:
-                    self._replay(line, aggregates, books)
+        books: dict[int, Book] = {}
+        aggregates: dict[int, Any] = {}
+        for line in lines:
+            key = line.stream_id.int
+            if key in self.deferred and line.command_id not in self.result.skip:
+                if key not in aggregates and store_heads.get(key, 0) > 0:
+                    aggregates[key] = self.ledger.repository.get(line.stream_id)
+                self._replay(line, aggregates, books)
 
-    def _replay(self, line: Line, aggregates: dict[UUID, Any], books: dict[UUID, Book]) -> None:
+    def _replay(self, line: Line, aggregates: dict[int, Any], books: dict[int, Book]) -> None:
         event = self._decode(line)
-        stream = line.stream_id
-        aggregates[stream] = self._apply(line, event, aggregates.get(stream))
-        if line.version == 1:
+        stream, key = line.stream_id, line.stream_id.int
+        aggregates[key] = self._apply(line, event, aggregates.get(key))
+        if line.topic == OPENED_TOPIC and line.version == 1:
             first, last = _bounds(event.academic_year)
-            books[stream] = Book(first, last)
+            books[key] = Book(first, last)
             return
-        book = books[stream]
+        book = books.get(key)
+        if book is None:  # not a gradebook opened in the file: replayed only, as in the pass
+            return
         if line.topic == MARK_TOPIC:
             why = self.shapes.check(line.state.decode(), book)
             if why is None:
@@ -201,7 +220,14 @@ class Checker:
             book.mark_ids.add(mark_id.hex)
 
 
+def version_refusal(stream: UUID, version: int, head: int) -> str:
+    what = "duplicates or precedes" if version <= head else "leaves a gap after"
+    return (f"stream {stream} version {version} {what} version {head} "
+            "(versions must continue the stream)")
+
+
 _FAST = object()  # in Checker.aggregates: a gradebook on the fast path (no aggregate kept)
+_CONTINUED = object()  # ... a stream continuing an earlier range (replayed after the pass)
 
 
 def _bounds(academic_year: str) -> tuple[Any, Any]:

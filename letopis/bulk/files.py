@@ -177,6 +177,50 @@ def _parquet_lines(path: Path, before: int, advance: Advance | None,
                 advance(size * len(batch) // rows)
 
 
+def part_rows(parts: list[Path]) -> list[int]:
+    """Rows of each Parquet part (from the parts' metadata)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        return [int(found[0]) if (found := con.execute(
+            "SELECT count(*) FROM read_parquet(?)", [str(part)]).fetchone()) else 0
+            for part in parts]
+
+
+def parquet_lines_from(parts: list[Path], first: int, before: int) -> Iterator[Line]:
+    """The rows of `parts[first:]` in order, numbered from `before + 1`."""
+    number = before
+    for part in parts[first:]:
+        for line in _parquet_lines(part, number, None):
+            number = line.number
+            yield line
+
+
+def stream_lines(parts: list[Path], streams: list[UUID]) -> Iterator[Line]:
+    """The rows of `streams` in Parquet `parts`, in order, numbered as in the whole file: DuckDB
+    reads the parts and only those rows reach Python (plus any row whose stream id is not
+    lowercase canonical text; the caller filters by stream again)."""
+    import duckdb
+
+    rows = part_rows(parts)
+    offsets = [sum(rows[:i]) for i in range(len(parts))]
+    number_of = {str(part): offset for part, offset in zip(parts, offsets, strict=True)}
+    stream_ids = StreamIds()
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS stream_id",
+                    [[str(s) for s in streams]])
+        cursor = con.execute(
+            "SELECT filename, file_row_number, command_id, command_result, stream_id, version, "
+            "topic, state FROM read_parquet(?, filename = true, file_row_number = true) "
+            "WHERE stream_id IN (SELECT stream_id FROM wanted) OR NOT regexp_full_match("
+            "stream_id, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}') "
+            "ORDER BY filename, file_row_number", [[str(p) for p in parts]])
+        while batch := cursor.fetchmany(20_000):
+            for filename, row, command_id, result, stream_id, version, topic, state in batch:
+                yield parse_fields(number_of[filename] + row + 1, command_id, result,
+                                   stream_id, version, topic, state, stream_ids)
+
+
 def input_size(path: Path) -> int:
     """Bytes of the input files (the progress bar's total)."""
     return sum(part.stat().st_size for part in input_parts(path))

@@ -23,6 +23,7 @@ class ImportRefused(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}" if line else message)
         self.line = line
+        self.reason = message
 
 
 class Line(NamedTuple):  # a tuple: ~3x cheaper to build than a frozen dataclass, per event

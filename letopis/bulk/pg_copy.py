@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from letopis.bulk.target import Group
@@ -34,9 +35,15 @@ def _field(data: bytes) -> bytes:
 class Spool:
     """New commands and their events, as COPY field bytes, in file order."""
 
-    def __init__(self) -> None:
-        self.events: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        self.commands: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115
+    def __init__(self, path: Path | None = None) -> None:
+        """A spool in temporary files, or in `path`.events and `path`.commands (written by a
+        check worker, read by the importer: letopis/bulk/parallel.py)."""
+        if path is None:
+            self.events: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+            self.commands: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115
+        else:
+            self.events = Path(f"{path}.events").open("a+b")  # noqa: SIM115
+            self.commands = Path(f"{path}.commands").open("a+b")  # noqa: SIM115
         self._topics: dict[str, bytes] = {}  # topic -> its encoded field
         self._events = bytearray()  # not yet written to `events`
         self._commands = bytearray()
@@ -65,6 +72,8 @@ class Spool:
             self._write()
 
     def _write(self) -> None:
+        if not self._commands:
+            return
         self.events.write(self._events)
         self.commands.write(self._commands)
         self._events.clear()
@@ -101,6 +110,7 @@ class Spool:
         yield bytes(chunk)
 
     def close(self) -> None:
+        self._write()
         self.events.close()
         self.commands.close()
 
