@@ -105,7 +105,7 @@ def measure(url: str, schema: str, plan: DemoPlan, batch: int, tmp: Path,
     load_before = os.getloadavg()[0]
     directory = tmp / f"region-{plan.learners}"
     started = _clock()
-    report = generate_files(plan, directory, "parquet", workers)
+    report = generate_files(plan, directory, "parquet", workers or os.cpu_count() or 1)
     generated = _since(started)
     size = sum(p.stat().st_size for p in input_parts(directory))
     s = f'"{schema}"'

@@ -133,7 +133,7 @@ def _demo_files(plan: DemoPlan, out: str, file_format: str, workers: int | None)
     started = time.perf_counter()
     if workers is not None and workers < 1:
         raise CliError("--workers must be at least 1")
-    report = generate_files(plan, path, file_format, workers)
+    report = generate_files(plan, path, file_format, workers or os.cpu_count() or 1)
     seconds = time.perf_counter() - started
     print(f"demo region written to {out} ({file_format}): {report.commands} commands, "
           f"{report.events} events in {seconds:.1f} s ({report.events / seconds:,.0f} events/s)")

@@ -13,7 +13,6 @@ domains' streams), never by the marks; files are written in Parquet parts of a m
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import tempfile
 from collections.abc import Iterator
@@ -172,14 +171,15 @@ def _uuid5(name: str) -> tuple[str, str]:
 
 
 def generate_files(plan: DemoPlan, out: Path, file_format: str = "parquet",
-                   workers: int | None = None) -> FilesReport:
-    """Write the region of `plan` to `out`: Parquet parts by `workers` processes (default:
-    one per CPU; the same parts whatever their number, letopis/demo_parts.py), or one NDJSON
-    file from this process."""
+                   workers: int = 1) -> FilesReport:
+    """Write the region of `plan` to `out`: Parquet parts by `workers` processes (the same
+    parts whatever their number, letopis/demo_parts.py), or one NDJSON file from this
+    process. Workers are spawned: the caller's main module must be importable without
+    side effects (`if __name__ == "__main__"`)."""
     if file_format == "parquet":
         from letopis.demo_parts import generate_parts
 
-        return generate_parts(plan, out, workers or os.cpu_count() or 1)
+        return generate_parts(plan, out, workers)
     writer = open_writer(out, file_format)
     try:
         with open_generator(plan, writer) as generator:

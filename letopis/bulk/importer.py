@@ -65,7 +65,8 @@ def import_file(store: LedgerRecorder, target: Target, path: Path, *,
                 batch_size: int = DEFAULT_BATCH, progress: Progress = Progress(),
                 workers: int = 1) -> ImportReport:
     """Import `path` into the store; raises ImportRefused (nothing written) on a bad file.
-    Parquet parts into PostgreSQL are checked by up to `workers` processes."""
+    Parquet parts into PostgreSQL are checked by up to `workers` processes (spawned: the
+    caller's main module must be importable without side effects)."""
     parts = input_parts(path)
     parquet = all(part.suffix == ".parquet" for part in parts)
     if parquet:  # out of core: the file's command ids would not fit in memory at scale

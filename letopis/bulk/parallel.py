@@ -77,10 +77,11 @@ def plan_ranges(parts: list[Path], workers: int) -> list[Range]:
     with duckdb.connect() as con:
         for index, (first, stop) in enumerate(pairwise(cuts)):
             skip = None
-            if first > 0:  # the command the part before ends with
+            before = [i for i in range(first) if rows[i]]
+            if before:  # the command the last rows before the range belong to
                 found = con.execute("SELECT command_id FROM read_parquet(?, file_row_number = "
                                     "true) ORDER BY file_row_number DESC LIMIT 1",
-                                    [str(parts[first - 1])]).fetchone()
+                                    [str(parts[before[-1]])]).fetchone()
                 skip = found[0] if found else None
             ranges.append(Range(index, parts, first, stop, sum(rows[:first]),
                                 sum(rows[:stop]), skip))
