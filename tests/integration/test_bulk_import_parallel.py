@@ -153,3 +153,27 @@ def test_the_parallel_check_refuses_what_the_single_one_refuses_at_the_same_line
             assert _refusal(url, schema, path, workers=3) == single, name
             refused += 1
     assert refused >= 6
+
+
+def test_a_gradebook_off_the_fast_path_is_replayed_from_its_rows_with_one_or_more_workers(
+        rows: list[Row], tmp_path: Path) -> None:
+    # A mark with an escaped character in its state (not one of the two shapes): its gradebook
+    # is replayed in full after the pass, reading only its rows from the parts.
+    marks = [i for i, row in enumerate(rows) if row["topic"] == MARK]
+    stream = rows[marks[len(marks) // 2]]["stream_id"]
+    book = [i for i in marks if rows[i]["stream_id"] == stream]
+    escaped = _state(book[0], '"source_system":"demo"', '"source_system":"demo\\u0020"')(rows)
+    valid = _parts(tmp_path / "escaped", escaped)
+    reused = _parts(tmp_path / "reused", _state(book[-1], _mark_id(rows, book[-1]),
+                                                 _mark_id(rows, book[0]))(escaped))
+
+    single, expected = _import(valid, workers=1)
+    report, events = _import(valid, workers=3)
+    assert single.deferred_streams >= 1
+    assert report.deferred_streams >= single.deferred_streams
+    assert events == expected
+    with fresh_schema() as (url, schema):
+        refused = _refusal(url, schema, reused, workers=1)
+        assert refused is not None
+        assert f"line {book[-1] + 1}: mark refused in gradebook {stream}: mark id" in refused
+        assert _refusal(url, schema, reused, workers=3) == refused
