@@ -89,7 +89,10 @@ def raw_copy(url: str, table: str, directory: Path, batch: int) -> float:
 
 
 def _clock() -> tuple[float, float]:
-    return time.perf_counter(), time.process_time()
+    """Wall time, and CPU time of this process and of its finished children (the generator's
+    and the check's worker processes)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _since(start: tuple[float, float]) -> tuple[float, float]:
@@ -97,11 +100,12 @@ def _since(start: tuple[float, float]) -> tuple[float, float]:
     return wall - start[0], cpu - start[1]
 
 
-def measure(url: str, schema: str, plan: DemoPlan, batch: int, tmp: Path) -> Run:
+def measure(url: str, schema: str, plan: DemoPlan, batch: int, tmp: Path,
+            workers: int | None) -> Run:
     load_before = os.getloadavg()[0]
     directory = tmp / f"region-{plan.learners}"
     started = _clock()
-    report = generate_files(plan, directory, "parquet")
+    report = generate_files(plan, directory, "parquet", workers or os.cpu_count() or 1)
     generated = _since(started)
     size = sum(p.stat().st_size for p in input_parts(directory))
     s = f'"{schema}"'
@@ -125,7 +129,7 @@ def measure(url: str, schema: str, plan: DemoPlan, batch: int, tmp: Path) -> Run
         with open_target(store, url, schema) as target:
             imported = import_file(store, target, directory, batch_size=batch,
                                    progress=Progress(start_writing=lambda _n: marks.append(
-                                       _clock())))
+                                       _clock())), workers=workers or os.cpu_count() or 1)
         ended = _clock()
         store.close()
         assert imported.events == report.events
@@ -191,12 +195,15 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=50_000)
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--schema", default="bench_bulk")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes generating and checking (default: one per CPU)")
     args = parser.parse_args()
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for learners in args.learners:
             plan = DemoPlan(learners, 1, args.seed, args.weeks, args.lessons)
-            runs.append(measure(args.url, args.schema, plan, args.batch, Path(tmp)))
+            runs.append(measure(args.url, args.schema, plan, args.batch, Path(tmp),
+                                args.workers))
             print_report(runs[-1:], plan)
     print()
     print_report(runs, DemoPlan(args.learners[-1], 1, args.seed, args.weeks, args.lessons))

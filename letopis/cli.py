@@ -61,7 +61,7 @@ def cmd_demo_generate(args: argparse.Namespace) -> None:
         raise CliError("--learners, --years and --lessons must be at least 1, --weeks at least 0")
     plan = DemoPlan(args.learners, args.years, args.seed, args.weeks, args.lessons)
     if args.out is not None:
-        _demo_files(plan, args.out, args.format)
+        _demo_files(plan, args.out, args.format, args.workers)
         return
     clock = SettableClock()
     services = build_services(_settings(), clock)
@@ -122,7 +122,7 @@ def _history_arguments(args: argparse.Namespace) -> tuple[UUID, datetime | None,
     return stream_id, as_of, effective_on
 
 
-def _demo_files(plan: DemoPlan, out: str, file_format: str) -> None:
+def _demo_files(plan: DemoPlan, out: str, file_format: str, workers: int | None) -> None:
     import time
 
     from letopis.demo_files import generate_files
@@ -131,7 +131,9 @@ def _demo_files(plan: DemoPlan, out: str, file_format: str) -> None:
     if path.exists() and (path.is_file() or any(path.iterdir())):
         raise CliError(f"{out} exists and is not empty: choose a new --out")
     started = time.perf_counter()
-    report = generate_files(plan, path, file_format)
+    if workers is not None and workers < 1:
+        raise CliError("--workers must be at least 1")
+    report = generate_files(plan, path, file_format, workers or os.cpu_count() or 1)
     seconds = time.perf_counter() - started
     print(f"demo region written to {out} ({file_format}): {report.commands} commands, "
           f"{report.events} events in {seconds:.1f} s ({report.events / seconds:,.0f} events/s)")
@@ -201,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", default=None, help="write import files here instead of a store "
                      "(a directory for parquet, a file for ndjson; see docs/import.md)")
     gen.add_argument("--format", choices=("parquet", "ndjson"), default="parquet")
+    gen.add_argument("--workers", type=int, default=None,
+                     help="processes writing the Parquet parts (default: one per CPU; "
+                     "the same parts whatever their number)")
     gen.set_defaults(func=cmd_demo_generate)
     show = demo.add_parser("show", help="print a demo learner's history")
     show.add_argument("--seed", type=int, default=7)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,15 +27,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if not (path.is_file() or (path.is_dir() and input_parts(path))):
         print(f"letopis: import: no file {path}", file=sys.stderr)
         return EXIT_USAGE
-    if args.batch < 1:
-        print("letopis: import: --batch must be at least 1", file=sys.stderr)
+    if args.batch < 1 or (args.workers is not None and args.workers < 1):
+        print("letopis: import: --batch and --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     store = open_store(settings.database_url, settings.database_schema, 1)
     try:
         with open_target(store, settings.database_url, settings.database_schema) as target, \
                 _progress(path, quiet=args.quiet) as progress:
             report = import_file(store, target, path, batch_size=args.batch,
-                                 progress=progress)
+                                 progress=progress, workers=args.workers or os.cpu_count() or 1)
     except ImportRefused as error:
         print(f"letopis: import refused, nothing written: {error}", file=sys.stderr)
         return EXIT_REFUSED
@@ -117,6 +118,8 @@ def register(sub: Any, settings: SettingsFactory) -> None:
     imp.add_argument("file")
     imp.add_argument("--batch", type=int, default=50_000, help="events per transaction")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.add_argument("--workers", type=int, default=None,
+                     help="processes checking Parquet parts (default: one per CPU)")
     imp.set_defaults(func=lambda args: cmd_import(args, settings()))
     dump = sub.add_parser("dump-events", help="write every stored event as import NDJSON")
     dump.add_argument("--out", required=True)

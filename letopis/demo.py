@@ -118,6 +118,11 @@ class DemoGenerator:
             start = FIRST_YEAR + year_index
             for n in range(self.plan.learners):
                 self._learner_year(n, start, year_index, schools)
+        self.finish(schools)
+        return self.commands
+
+    def finish(self, schools: list[UUID]) -> None:
+        """The other domains' content, then the completion marker, after every learner year."""
         full = self.plan
         self.plan = replace(full, learners=min(full.learners, EXTENSION_LEARNERS))
         try:
@@ -129,7 +134,6 @@ class DemoGenerator:
             self._ctx(date(FIRST_YEAR, 9, 1), *self.plan.marker_parts),
             schools[0], Licence(number="Л035-01212-56/00000001", issued_on=date(2015, 3, 2),
                                 issued_by="Министерство образования Оренбургской области"))
-        return self.commands
 
     def _organisations(self) -> list[UUID]:
         count = max(3, self.plan.learners // 70)

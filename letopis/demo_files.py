@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import random
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -58,6 +60,13 @@ class FileDemoGenerator(DemoGenerator):
         self.writer: RowWriter = sink.writer
         self.templates = MarkTemplates(services.ledger)
         self.to_stored = services.ledger.mapper.to_stored_event
+        # Replaying learner years only for the streams they leave (letopis/demo_parts.py):
+        # marks are counted, not written (no command reads a gradebook back).
+        self.silent = False
+
+    def use(self, writer: RowWriter) -> None:
+        """Write what follows to `writer`."""
+        self.writer = self.sink.writer = writer
 
     def _stamp(self, on: date, hour: int) -> str:
         """What `_ctx` would set the clock to, as the stored ISO text; counts the command."""
@@ -76,6 +85,9 @@ class FileDemoGenerator(DemoGenerator):
         current_state = self.templates.state[MarkKind.CURRENT]
         current_payload = self.templates.payload[MarkKind.CURRENT]
         learner = str(learner_id)
+        if self.silent:
+            self.commands += len(SUBJECTS) * (len(days) + 1) if days else 0
+            return
         for subject in SUBJECTS:
             if not days:
                 continue
@@ -158,21 +170,37 @@ def _uuid5(name: str) -> tuple[str, str]:
     return h, f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def generate_files(plan: DemoPlan, out: Path, file_format: str = "parquet") -> FilesReport:
-    """Write the region of `plan` to `out` (a Parquet directory or an NDJSON file)."""
+def generate_files(plan: DemoPlan, out: Path, file_format: str = "parquet",
+                   workers: int = 1) -> FilesReport:
+    """Write the region of `plan` to `out`: Parquet parts by `workers` processes (the same
+    parts whatever their number, letopis/demo_parts.py), or one NDJSON file from this
+    process. Workers are spawned: the caller's main module must be importable without
+    side effects (`if __name__ == "__main__"`)."""
+    if file_format == "parquet":
+        from letopis.demo_parts import generate_parts
+
+        return generate_parts(plan, out, workers)
     writer = open_writer(out, file_format)
+    try:
+        with open_generator(plan, writer) as generator:
+            commands = generator.run()
+    finally:
+        writer.close()
+    return FilesReport(commands, writer.rows, 1)
+
+
+@contextmanager
+def open_generator(plan: DemoPlan, writer: RowWriter) -> Iterator[FileDemoGenerator]:
+    """The file generator of `plan`, writing to `writer` (not closed here)."""
     sink = SinkRecorder(writer)
     clock = SettableClock()
     ledger = Ledger(sink, clock)
     with tempfile.TemporaryDirectory() as tmp:
         # No master key: like a store without one, the region keeps no personal data.
         keystore = open_keystore(f"sqlite:///{tmp}/unused.sqlite")
-        services = compose(ledger, load_calendar(None),
-                           PersonalDataService(ledger, keystore, None, clock))
         try:
-            commands = FileDemoGenerator(services, clock, plan, sink).run()
+            services = compose(ledger, load_calendar(None),
+                               PersonalDataService(ledger, keystore, None, clock))
+            yield FileDemoGenerator(services, clock, plan, sink)
         finally:
             keystore.close()
-            writer.close()
-    parts = getattr(writer, "parts", 1)
-    return FilesReport(commands, writer.rows, parts)

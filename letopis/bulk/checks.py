@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
@@ -47,19 +48,28 @@ class Checked:
 
 
 class Checker:
-    def __init__(self, ledger: Ledger, target: Target, *, track_ids: bool = True) -> None:
+    def __init__(self, ledger: Ledger, target: Target, *, track_ids: bool = True,
+                 continues: bool = False) -> None:
         self.ledger = ledger
         self.target = target
         self.topics = known_topics()
-        self.heads: dict[UUID, int] = {}
-        self.aggregates: dict[UUID, Any] = {}
+        # Per stream, keyed by `UUID.int` (an int hashes in C; a UUID in Python, ~8 times
+        # an event): its version so far, and its aggregate (or _FAST).
+        self.heads: dict[int, int] = {}
+        self.aggregates: dict[int, Any] = {}
         # command id -> first line; off when the caller checks repeats otherwise (groups.py)
         self.track_ids = track_ids
         self.seen: dict[str, int] = {}
         self.result = Checked()
         self.shapes = MarkShapes(ledger)
         self.books = Books()
-        self.deferred: set[UUID] = set()
+        self.deferred: set[int] = set()
+        # A range of the file after the first (letopis/bulk/parallel.py): a stream's first
+        # event here may continue what an earlier range holds. Its versions are then checked
+        # by the stitching, its events by `replay_deferred`.
+        self.continues = continues
+        self.firsts: dict[int, tuple[int, int]] = {}  # stream -> (line, version) first seen
+        self.continued: dict[int, int] = {}  # stream -> its head in the store
 
     def check(self, groups: Iterable[Group], chunk: int = 2000) -> Checked:
         pending: list[Group] = []
@@ -75,11 +85,13 @@ class Checker:
 
     def _check_chunk(self, groups: Sequence[Group]) -> None:
         recorded = self.target.recorded([g.command_id for g in groups])
-        unseen = list({ln.stream_id for g in groups for ln in g.lines} - self.heads.keys())
+        heads = self.heads
+        unseen = {ln.stream_id.int: ln.stream_id for g in groups for ln in g.lines
+                  if ln.stream_id.int not in heads}
         if unseen:
-            found = self.target.heads(unseen)
-            for stream_id in unseen:
-                self.heads[stream_id] = found.get(stream_id, 0)
+            found = self.target.heads(list(unseen.values()))
+            for key, stream_id in unseen.items():
+                heads[key] = found.get(stream_id, 0)
         for group in groups:
             self._check_group(group, recorded.get(group.command_id))
 
@@ -102,7 +114,7 @@ class Checker:
         last: dict[str, int] = {}
         for line in group.lines:
             self._check_event(line)
-            last[str(line.stream_id)] = line.version
+            last[line.stream()] = line.version
         if streams != last and _canonical(streams) != last:
             raise ImportRefused(first, f"command {group.command_id!r}: command_result streams "
                                 f"{streams} do not match its events {last}")
@@ -111,34 +123,42 @@ class Checker:
         self.target.stage(group)
 
     def _check_event(self, line: Line) -> None:
-        n, stream = line.number, line.stream_id
+        n, stream, key = line.number, line.stream_id, line.stream_id.int
         if line.topic not in self.topics:
             raise ImportRefused(n, f"unknown topic {line.topic!r}")
-        head = self.heads[stream]
+        head = self.heads[key]
+        if self.continues and key not in self.firsts:
+            self.firsts[key] = (n, line.version)
+            if line.version != head + 1:
+                self.continued[key] = head
+                self.heads[key] = line.version
+                self.aggregates[key] = _CONTINUED
+                self.deferred.add(key)
+                return
         if line.version != head + 1:
-            what = "duplicates or precedes" if line.version <= head else "leaves a gap after"
-            raise ImportRefused(n, f"stream {stream} version {line.version} {what} "
-                                f"version {head} (versions must continue the stream)")
-        self.heads[stream] = line.version
-        aggregate = self.aggregates.get(stream)
+            raise ImportRefused(n, version_refusal(stream, line.version, head))
+        self.heads[key] = line.version
+        aggregate = self.aggregates.get(key)
+        if aggregate is _CONTINUED:
+            return
         if aggregate is _FAST:  # a gradebook opened in this file (letopis/bulk/marks.py)
-            book = self.books.get(stream)
-            if book is not None and line.topic == MARK_TOPIC and stream not in self.deferred:
+            book = self.books.get(key)
+            if book is not None and line.topic == MARK_TOPIC and key not in self.deferred:
                 why = self.shapes.check(line.state.decode(), book)
                 if why is None:
                     self.result.fast_marks += 1
                     return
                 if why != "shape":
                     raise ImportRefused(n, f"mark refused in gradebook {stream}: {why}")
-            self.deferred.add(stream)  # checked by `replay_deferred` after the pass
+            self.deferred.add(key)  # checked by `replay_deferred` after the pass
             return
         if aggregate is None and head > 0:
             aggregate = self.ledger.repository.get(stream)
         event = self._decode(line)
-        self.aggregates[stream] = self._apply(line, event, aggregate)
+        self.aggregates[key] = self._apply(line, event, aggregate)
         if line.topic == OPENED_TOPIC and line.version == 1:
-            self.books.open(stream, event.academic_year)
-            self.aggregates[stream] = _FAST
+            self.books.open(key, event.academic_year)
+            self.aggregates[key] = _FAST
 
     def _decode(self, line: Line) -> Any:
         try:
@@ -157,31 +177,35 @@ class Checker:
                                 f"{line.stream_id}: {type(error).__name__} "
                                 f"{_first_line(error)}") from None
 
-    def replay_deferred(self, groups: Iterable[Group]) -> None:
-        """Second pass, only for gradebooks that left the fast path: replay each in full on
-        its aggregate, with the fast path's guards on the marks of the recognised shapes and
-        mark ids unique whatever the shape."""
+    def replay_deferred(self, lines: Iterable[Line], store_heads: dict[int, int]) -> None:
+        """Second pass, only for the streams that left the fast path (or continue an earlier
+        range): `lines` holds at least every line of theirs, in file order. Each is replayed
+        in full on its aggregate (from the store's when `store_heads` gives it one), with the
+        fast path's guards on the marks of the recognised shapes and mark ids unique whatever
+        the shape in gradebooks opened in the file."""
         if not self.deferred:
             return
         self.result.deferred_streams = len(self.deferred)
-        books: dict[UUID, Book] = {}
-        aggregates: dict[UUID, Any] = {}
-        for group in groups:
-            if group.command_id in self.result.skip:
-                continue
-            for line in group.lines:
-                if line.stream_id in self.deferred:
-                    self._replay(line, aggregates, books)
+        books: dict[int, Book] = {}
+        aggregates: dict[int, Any] = {}
+        for line in lines:
+            key = line.stream_id.int
+            if key in self.deferred and line.command_id not in self.result.skip:
+                if key not in aggregates and store_heads.get(key, 0) > 0:
+                    aggregates[key] = self.ledger.repository.get(line.stream_id)
+                self._replay(line, aggregates, books)
 
-    def _replay(self, line: Line, aggregates: dict[UUID, Any], books: dict[UUID, Book]) -> None:
+    def _replay(self, line: Line, aggregates: dict[int, Any], books: dict[int, Book]) -> None:
         event = self._decode(line)
-        stream = line.stream_id
-        aggregates[stream] = self._apply(line, event, aggregates.get(stream))
-        if line.version == 1:
+        stream, key = line.stream_id, line.stream_id.int
+        aggregates[key] = self._apply(line, event, aggregates.get(key))
+        if line.topic == OPENED_TOPIC and line.version == 1:
             first, last = _bounds(event.academic_year)
-            books[stream] = Book(first, last)
+            books[key] = Book(first, last)
             return
-        book = books[stream]
+        book = books.get(key)
+        if book is None:  # not a gradebook opened in the file: replayed only, as in the pass
+            return
         if line.topic == MARK_TOPIC:
             why = self.shapes.check(line.state.decode(), book)
             if why is None:
@@ -196,7 +220,14 @@ class Checker:
             book.mark_ids.add(mark_id.hex)
 
 
+def version_refusal(stream: UUID, version: int, head: int) -> str:
+    what = "duplicates or precedes" if version <= head else "leaves a gap after"
+    return (f"stream {stream} version {version} {what} version {head} "
+            "(versions must continue the stream)")
+
+
 _FAST = object()  # in Checker.aggregates: a gradebook on the fast path (no aggregate kept)
+_CONTINUED = object()  # ... a stream continuing an earlier range (replayed after the pass)
 
 
 def _bounds(academic_year: str) -> tuple[Any, Any]:
@@ -207,13 +238,20 @@ def _bounds(academic_year: str) -> tuple[Any, Any]:
 
 def _result_streams(number: int, result: str) -> dict[str, int]:
     try:
-        streams = json.loads(result)["streams"]
+        streams = _loads(result)["streams"]
         if all(type(v) is int for v in streams.values()):
             return streams  # type: ignore[no-any-return]  # the common, canonical case
         return {str(UUID(k)): int(v) for k, v in streams.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ImportRefused(number, "command_result is not a ledger command result "
                             "(JSON with a 'streams' object)") from None
+
+
+def _loads(text: str) -> Any:
+    try:
+        return orjson.loads(text)  # C speed: one command result per command
+    except orjson.JSONDecodeError:  # what `json` accepts and orjson does not, or not JSON
+        return json.loads(text)
 
 
 def _canonical(streams: dict[str, int]) -> dict[str, int]:

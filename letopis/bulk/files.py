@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Protocol
 from uuid import UUID
 
-from letopis.bulk.format import Line, format_line, parse_fields, parse_line
+from letopis.bulk.format import Line, StreamIds, format_line, parse_fields, parse_line
 
 FORMATS = ("parquet", "ndjson")
 PART_ROWS = 1_000_000  # rows per Parquet part: the CSV chunk on disk is ~1 GB at most
@@ -62,14 +62,16 @@ class NDJSONWriter:
 class ParquetWriter:
     """Parts of `part_rows` rows in `directory`, each converted from a CSV chunk by DuckDB."""
 
-    def __init__(self, directory: Path, part_rows: int | None = None) -> None:
+    def __init__(self, directory: Path, part_rows: int | None = None,
+                 prefix: str = "part") -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
         self.part_rows = part_rows or PART_ROWS
+        self.prefix = prefix  # parts are `{prefix}-NNNNNN.parquet`
         self.parts = 0
         self.rows = 0
         self._in_part = 0
-        self._chunk = directory / ".chunk.txt"
+        self._chunk = directory / f".{prefix}.chunk.txt"
         self._out: IO[str] | None = None
 
     def _open(self) -> IO[str]:
@@ -99,7 +101,7 @@ class ParquetWriter:
 
         self._out.close()
         self._out = None
-        part = self.directory / f"part-{self.parts:06d}.parquet"
+        part = self.directory / f"{self.prefix}-{self.parts:06d}.parquet"
         with duckdb.connect(config={"memory_limit": "1GB", "threads": "2"}) as con:
             # An empty field (a command's later rows have no result) reads as NULL.
             con.execute(
@@ -165,13 +167,58 @@ def _parquet_lines(path: Path, before: int, advance: Advance | None,
         rows = int(total[0]) if total else 0
         cursor = con.execute(_SELECT + "read_parquet(?)", [str(path)])
         number = before
+        stream_ids = StreamIds()
         while batch := cursor.fetchmany(fetch):
             for command_id, result, stream_id, version, topic, state in batch:
                 number += 1
                 yield parse_fields(number, command_id, result, stream_id, version, topic,
-                                   state)
+                                   state, stream_ids)
             if advance is not None and rows:
                 advance(size * len(batch) // rows)
+
+
+def part_rows(parts: list[Path]) -> list[int]:
+    """Rows of each Parquet part (from the parts' metadata)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        return [int(found[0]) if (found := con.execute(
+            "SELECT count(*) FROM read_parquet(?)", [str(part)]).fetchone()) else 0
+            for part in parts]
+
+
+def parquet_lines_from(parts: list[Path], first: int, before: int) -> Iterator[Line]:
+    """The rows of `parts[first:]` in order, numbered from `before + 1`."""
+    number = before
+    for part in parts[first:]:
+        for line in _parquet_lines(part, number, None):
+            number = line.number
+            yield line
+
+
+def stream_lines(parts: list[Path], streams: list[UUID]) -> Iterator[Line]:
+    """The rows of `streams` in Parquet `parts`, in order, numbered as in the whole file: DuckDB
+    reads the parts and only those rows reach Python (plus any row whose stream id is not
+    lowercase canonical text; the caller filters by stream again)."""
+    import duckdb
+
+    rows = part_rows(parts)
+    offsets = [sum(rows[:i]) for i in range(len(parts))]
+    number_of = {str(part): offset for part, offset in zip(parts, offsets, strict=True)}
+    stream_ids = StreamIds()
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS stream_id",
+                    [[str(s) for s in streams]])
+        cursor = con.execute(
+            "SELECT filename, file_row_number, command_id, command_result, stream_id, version, "
+            "topic, state FROM read_parquet(?, filename = true, file_row_number = true) "
+            "WHERE stream_id IN (SELECT stream_id FROM wanted) OR NOT regexp_full_match("
+            "stream_id, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}') "
+            "ORDER BY filename, file_row_number", [[str(p) for p in parts]])
+        while batch := cursor.fetchmany(20_000):
+            for filename, row, command_id, result, stream_id, version, topic, state in batch:
+                yield parse_fields(number_of[filename] + row + 1, command_id, result,
+                                   stream_id, version, topic, state, stream_ids)
 
 
 def input_size(path: Path) -> int:

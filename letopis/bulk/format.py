@@ -13,8 +13,7 @@ positions), later lines of the group may omit it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 
@@ -24,10 +23,10 @@ class ImportRefused(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}" if line else message)
         self.line = line
+        self.reason = message
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):  # a tuple: ~3x cheaper to build than a frozen dataclass, per event
     number: int
     command_id: str
     command_result: str | None
@@ -35,6 +34,32 @@ class Line:
     version: int
     topic: str
     state: bytes
+    stream_text: str = ""  # str(stream_id) when known (the canonical text of the UUID)
+
+    def stream(self) -> str:
+        """The stream id as canonical text."""
+        return self.stream_text or str(self.stream_id)
+
+
+class StreamIds:
+    """Stream id text -> (UUID, canonical text), for the rows of a file: a stream's rows come
+    together, so most rows find theirs without parsing it again."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self.found: dict[str, tuple[UUID, str]] = {}
+
+    def get(self, number: int, text: str) -> tuple[UUID, str]:
+        found = self.found.get(text)
+        if found is None:
+            try:
+                stream = UUID(text)
+            except ValueError:
+                raise ImportRefused(number, f"stream_id {text!r} is not a UUID") from None
+            if len(self.found) >= self.limit:
+                self.found.clear()
+            found = self.found[text] = (stream, str(stream))
+        return found
 
 
 def parse_line(number: int, text: str | bytes) -> Line:
@@ -53,8 +78,16 @@ def parse_line(number: int, text: str | bytes) -> Line:
 
 
 def parse_fields(number: int, command_id: object, result: object, stream_id: object,
-                 version: object, topic: object, state: object) -> Line:
+                 version: object, topic: object, state: object,
+                 stream_ids: StreamIds | None = None) -> Line:
     """One row (NDJSON line or Parquet row), checked for shape; raises ImportRefused."""
+    if (type(command_id) is str and type(stream_id) is str and type(topic) is str
+            and type(state) is str and type(version) is int and command_id and topic
+            and state and (result is None or type(result) is str) and version >= 1
+            and stream_ids is not None):  # the common case, without the messages
+        stream, text = stream_ids.get(number, stream_id)
+        return Line(number, command_id, result, stream, version, topic,
+                    state.encode(), text)
     for name, value, kind in (("command_id", command_id, str), ("stream_id", stream_id, str),
                               ("topic", topic, str), ("state", state, str),
                               ("version", version, int)):

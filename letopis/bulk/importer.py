@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 from letopis.bulk.checks import Checker
-from letopis.bulk.files import input_parts
+from letopis.bulk.files import input_parts, read_lines, stream_lines
 from letopis.bulk.groups import refuse_repeated_commands
 from letopis.bulk.reader import read_groups
 from letopis.bulk.target import Target
@@ -61,15 +62,27 @@ def open_target(store: LedgerRecorder, url: str, schema: str) -> Iterator[Target
 
 
 def import_file(store: LedgerRecorder, target: Target, path: Path, *,
-                batch_size: int = DEFAULT_BATCH, progress: Progress = Progress()) -> ImportReport:
-    """Import `path` into the store; raises ImportRefused (nothing written) on a bad file."""
+                batch_size: int = DEFAULT_BATCH, progress: Progress = Progress(),
+                workers: int = 1) -> ImportReport:
+    """Import `path` into the store; raises ImportRefused (nothing written) on a bad file.
+    Parquet parts into PostgreSQL are checked by up to `workers` processes (spawned: the
+    caller's main module must be importable without side effects)."""
     parts = input_parts(path)
     parquet = all(part.suffix == ".parquet" for part in parts)
     if parquet:  # out of core: the file's command ids would not fit in memory at scale
         refuse_repeated_commands(parts)
-    checker = Checker(Ledger(store, system_clock), target, track_ids=not parquet)
-    checked = checker.check(read_groups(path, progress.checked))
-    checker.replay_deferred(read_groups(path))
+    ledger = Ledger(store, system_clock)
+    from letopis.bulk.postgres import PostgresTarget
+
+    if parquet and workers > 1 and len(parts) > 1 and isinstance(target, PostgresTarget):
+        from letopis.bulk.parallel import check_parallel
+
+        checked = check_parallel(ledger, target, parts, workers, progress.checked)
+    else:
+        checker = Checker(ledger, target, track_ids=not parquet)
+        checked = checker.check(read_groups(path, progress.checked))
+        checker.replay_deferred(stream_lines(parts, [UUID(int=key) for key in checker.deferred])
+                                if parquet and checker.deferred else read_lines(path), {})
     if progress.start_writing is not None:
         progress.start_writing(checked.new_events)
     batches = target.flush(batch_size, progress.written)

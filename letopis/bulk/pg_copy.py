@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from letopis.bulk.target import Group
@@ -22,8 +23,9 @@ _command_head = struct.Struct(">ii")  # events in the command; bytes of its enco
 _length = struct.Struct(">i")
 _element = struct.Struct(">iq")
 _version = struct.Struct(">iq")  # length 8, then the int8
-_UUID_LENGTH = _length.pack(16)
+_row_head = struct.Struct(">ii16siq")  # row length; stream field (16 bytes); version field
 _FIXED = 4 + 16 + 12 + 4  # stream field, version field, state's length word
+_BUFFER = 1 << 20  # bytes gathered before a write to the spool files
 
 
 def _field(data: bytes) -> bytes:
@@ -33,13 +35,21 @@ def _field(data: bytes) -> bytes:
 class Spool:
     """New commands and their events, as COPY field bytes, in file order."""
 
-    def __init__(self) -> None:
-        self.events: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        self.commands: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115
+    def __init__(self, path: Path | None = None) -> None:
+        """A spool in temporary files, or in `path`.events and `path`.commands (written by a
+        check worker, read by the importer: letopis/bulk/parallel.py)."""
+        if path is None:
+            self.events: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+            self.commands: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115
+        else:
+            self.events = Path(f"{path}.events").open("a+b")  # noqa: SIM115
+            self.commands = Path(f"{path}.commands").open("a+b")  # noqa: SIM115
         self._topics: dict[str, bytes] = {}  # topic -> its encoded field
+        self._events = bytearray()  # not yet written to `events`
+        self._commands = bytearray()
 
     def add(self, group: Group) -> None:
-        out = bytearray()
+        out = self._events
         topics = self._topics
         for line in group.lines:
             topic = topics.get(line.topic)
@@ -47,19 +57,31 @@ class Spool:
                 topic = topics[line.topic] = _field(line.topic.encode())
             state = line.state
             # row length, then the fields: stream (16 bytes), version (int8), topic, state
-            out += _length.pack(_FIXED + len(topic) + len(state))
-            out += _UUID_LENGTH
-            out += line.stream_id.bytes
-            out += _version.pack(8, line.version)
+            out += _row_head.pack(_FIXED + len(topic) + len(state), 16, line.stream_id.bytes,
+                                  8, line.version)
             out += topic
             out += _length.pack(len(state))
             out += state
-        self.events.write(out)
-        fields = _field(group.command_id.encode()) + _field(group.result.encode())
-        self.commands.write(_command_head.pack(len(group.lines), len(fields)) + fields)
+        command_id, result = group.command_id.encode(), group.result.encode()
+        self._commands += _command_head.pack(len(group.lines), 8 + len(command_id) + len(result))
+        self._commands += _length.pack(len(command_id))
+        self._commands += command_id
+        self._commands += _length.pack(len(result))
+        self._commands += result
+        if len(out) > _BUFFER:
+            self._write()
+
+    def _write(self) -> None:
+        if not self._commands:
+            return
+        self.events.write(self._events)
+        self.commands.write(self._commands)
+        self._events.clear()
+        self._commands.clear()
 
     def batches(self, size: int) -> Iterator[list[tuple[int, bytes]]]:
         """Lists of (events, command fields) of about `size` events, cut between commands."""
+        self._write()
         self.commands.seek(0)
         self.events.seek(0)
         batch: list[tuple[int, bytes]] = []
@@ -88,6 +110,7 @@ class Spool:
         yield bytes(chunk)
 
     def close(self) -> None:
+        self._write()
         self.events.close()
         self.commands.close()
 
