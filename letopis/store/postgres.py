@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from letopis.store.base import CommandOutcome, DuplicateCommand, LedgerRecorder, certified_prefix
 from letopis.store.notifier import Notifier
 from letopis.store.postgres_schema import SCHEMA_LOCK_KEY, schema_ddl
+from letopis.store.postgres_snapshots import PostgresSnapshots
 
 
 def create_schema(conninfo: str, schema: str) -> None:
@@ -48,27 +49,10 @@ def _notification(row: TupleRow) -> Notification:
     return made
 
 
-def _stored(stream_id: UUID, version: int, topic: str, state: bytes) -> StoredEvent:
-    """`StoredEvent(…)` without the frozen dataclass's `__init__` (a bulk read builds
-    thousands)."""
-    made: StoredEvent = _new(StoredEvent)
-    _set(made, "__dict__", {"originator_id": stream_id, "originator_version": version,
-                            "topic": topic, "state": bytes(state)})
-    return made
-
-
-def _uuid_int(stream_id: UUID) -> int:
-    return stream_id.int
-
-
-def _version(stored: StoredEvent) -> int:
-    return stored.originator_version
-
-
 _new, _set = object.__new__, object.__setattr__
 
 
-class PostgresRecorder(LedgerRecorder):
+class PostgresRecorder(PostgresSnapshots, LedgerRecorder):
     """ApplicationRecorder over `<schema>.events`, with command outcomes and personal data."""
 
     def __init__(self, conninfo: str, *, schema: str = "letopis", pool_size: int = 4,
@@ -98,28 +82,6 @@ class PostgresRecorder(LedgerRecorder):
             f"SELECT stream_id, version, topic, state FROM {s}.events "
             f"WHERE stream_id = ANY(%b::uuid[]) ORDER BY stream_id, version"
         ).encode()
-        # Index lookups only: the snapshots by primary key (once: the events' bound is taken
-        # from the rows read, by a hash join), then for each stream only the events above its
-        # snapshot's version, by (stream, version) (OFFSET 0 keeps that a lookup per stream,
-        # never a join over the events table). No ORDER BY: sorting thousands of wide rows
-        # spilled to disk and cost PostgreSQL half of the query; the reader groups the rows.
-        self._select_from_snapshots = (
-            f"WITH snap AS MATERIALIZED (SELECT stream_id, version, topic, state "
-            f"FROM {s}.snapshots WHERE stream_id = ANY(%b::uuid[])) "
-            f"SELECT stream_id, version, topic, state, true FROM snap UNION ALL "
-            f"SELECT ids.id, e.version, e.topic, e.state, false "
-            f"FROM unnest(%b::uuid[]) AS ids(id) LEFT JOIN snap ON snap.stream_id = ids.id "
-            f"CROSS JOIN LATERAL (SELECT version, topic, state FROM {s}.events "
-            f"WHERE stream_id = ids.id AND version > coalesce(snap.version, 0) "
-            f"ORDER BY version OFFSET 0) e"
-        ).encode()
-        self._put_snapshots = (
-            f"INSERT INTO {s}.snapshots (stream_id, version, topic, state) "
-            f"SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[]) "
-            f"ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, "
-            f"topic = EXCLUDED.topic, state = EXCLUDED.state, taken_at = clock_timestamp() "
-            f"WHERE {s}.snapshots.version < EXCLUDED.version"
-        ).encode()
         # One statement, one snapshot: the certified bound and the page agree.
         self._certified_cte = (
             f"WITH snap AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin), "
@@ -127,6 +89,7 @@ class PostgresRecorder(LedgerRecorder):
             f"WHERE tx_id < (SELECT xmin FROM snap)) "
         )
         self._events = f"{s}.events"
+        self._snapshot_sql(s)
         self._s = s
         self._notifier = Notifier(self.pool) if notify else None
 
@@ -207,62 +170,6 @@ class PostgresRecorder(LedgerRecorder):
                 StoredEvent(originator_id=stream_id, originator_version=version, topic=topic,
                             state=bytes(state)))
         return found
-
-    def select_from_snapshots(
-        self, stream_ids: Sequence[UUID]
-    ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
-        """The streams by stream id, as SQLite returns them (rows come in any order, in
-        binary): services save what they loaded in this order, so a command orders its events
-        the same way on either store."""
-        found: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
-        if not stream_ids:
-            return found
-        with self.pool.connection() as conn:
-            ids = list(dict.fromkeys(stream_ids))
-            rows = conn.execute(self._select_from_snapshots, (ids, ids),
-                                prepare=True, binary=True).fetchall()
-        snapshots: dict[UUID, StoredEvent] = {}
-        after: dict[UUID, list[StoredEvent]] = {}
-        for stream_id, version, topic, state, is_snapshot in rows:
-            stored = _stored(stream_id, version, topic, state)
-            if is_snapshot:
-                snapshots[stream_id] = stored
-            else:
-                after.setdefault(stream_id, []).append(stored)
-        for stream_id in sorted(ids, key=_uuid_int):
-            snapshot, events = snapshots.get(stream_id), after.get(stream_id)
-            if events is None:
-                if snapshot is None:
-                    continue
-                events = []
-            elif len(events) > 1:
-                events.sort(key=_version)
-            found[stream_id] = (snapshot, events)
-        return found
-
-    def put_snapshots(self, snapshots: Sequence[StoredEvent]) -> None:
-        if not snapshots:
-            return
-        params = ([s.originator_id for s in snapshots], [s.originator_version for s in snapshots],
-                  [s.topic for s in snapshots], [s.state for s in snapshots])
-        with self.pool.connection() as conn:
-            conn.execute(self._put_snapshots, params)
-
-    def select_snapshots(self, after: UUID, limit: int) -> list[StoredEvent]:
-        with self.pool.connection() as conn:
-            rows = conn.execute(
-                f"SELECT stream_id, version, topic, state FROM {self._s}.snapshots "
-                f"WHERE stream_id > %s ORDER BY stream_id LIMIT %s".encode(),
-                (after, limit)).fetchall()
-        return [StoredEvent(originator_id=i, originator_version=v, topic=t, state=bytes(b))
-                for i, v, t, b in rows]
-
-    def delete_snapshots(self, stream_ids: Sequence[UUID]) -> int:
-        with self.pool.connection() as conn:
-            cursor = conn.execute(
-                f"DELETE FROM {self._s}.snapshots WHERE stream_id = ANY(%s)".encode(),
-                (list(stream_ids),))
-            return cursor.rowcount
 
     # -- reading the global sequence ------------------------------------------------------------
 
