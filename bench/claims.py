@@ -33,6 +33,7 @@ from bench.claims_baselines import (
     per_event,
     raw_write,
 )
+from bench.claims_registry import financial_registry_catch_up
 from bench.schemas import drop_store
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateKind, ChargeKind, certificate_id, leg
@@ -233,52 +234,6 @@ def baselines(ledger: Ledger, url: str, schema: str, after: int, batch: int,
               f"{cost:.0f} us CPU per event (client {b_client:.0f}, PostgreSQL {b_server:.0f})"
               f"; claim run = {rate / baseline:.2f}x its events/s, "
               f"{(client + server) / cost:.2f}x its CPU per event")
-
-
-def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
-                                library_events: int) -> None:
-    """The financial registry rebuilt from position 0 over everything above (projections issue),
-    with the baselines of bench.projections measured on the same events in the same run."""
-    from bench.projections import library_mapper, library_runner, raw_select
-    from projections.base import Projection
-    from projections.financial_registry import FINANCIAL_REGISTRY
-    from projections.runner import build_engine
-
-    raw = raw_select(url, schema, None)
-    print(f"  raw select {raw:,.0f} events/s; select+decode: library transcoder "
-          f"{raw_select(url, schema, library_mapper(ledger)):,.0f}, Letopis transcoder "
-          f"{raw_select(url, schema, ledger.mapper):,.0f} events/s")
-    engine, close = build_engine(ledger, url, schema)
-    swap: list[float] = []  # (wall, CPU) of the swap at the end of the rebuild
-    activate = engine.store.activate
-
-    def timed_activate(projection: Projection, generation: int) -> None:
-        started, cpu = time.perf_counter(), time.process_time()
-        activate(projection, generation)
-        swap[:] = [time.perf_counter() - started, time.process_time() - cpu]
-
-    engine.store.activate = timed_activate  # type: ignore[method-assign]
-    try:
-        started, cpu = time.perf_counter(), time.process_time()
-        processed = engine.rebuild(FINANCIAL_REGISTRY)
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    finally:
-        close()
-    rate = processed / elapsed
-    swap_wall, swap_cpu = swap or [0.0, 0.0]
-    catch_up = processed / max(1e-9, elapsed - swap_wall)
-    per_event = (cpu - swap_cpu) / max(1, processed) * 1e6
-    library = library_runner(url, schema, library_events) if library_events else 0.0
-    print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
-          f"{rate:,.0f} events/s ({rate / raw:.2f}x raw select); client CPU "
-          f"{cpu / max(1, processed) * 1e6:.1f} us/event (every thread of this process)")
-    print(f"  of which the catch-up {elapsed - swap_wall:.2f} s = {catch_up:,.0f} events/s, "
-          f"client CPU {per_event:.1f} us/event; the swap (activate: the change feed's "
-          f"difference against the previous generation) {swap_wall:.2f} s")
-    if library:
-        print(f"  eventsourcing ProjectionRunner (first {library_events} events) "
-              f"{library:,.0f} events/s: financial_registry = {rate / library:.1f}x, "
-              f"its catch-up = {catch_up / library:.1f}x")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

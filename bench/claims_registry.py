@@ -1,0 +1,58 @@
+"""The financial registry rebuilt over the claim bench's region, with same-run baselines.
+
+Part of `python -m bench.claims` (its last lines): the catch-up from position 0 and the swap
+timed apart, against a raw `SELECT` of the same events and the eventsourcing library's
+`ProjectionRunner` on the region's first events (projections issue).
+"""
+
+from __future__ import annotations
+
+import time
+
+from letopis.ledger import Ledger
+
+
+def financial_registry_catch_up(ledger: Ledger, url: str, schema: str,
+                                library_events: int) -> None:
+    """The financial registry rebuilt from position 0 over everything above (projections issue),
+    with the baselines of bench.projections measured on the same events in the same run."""
+    from bench.projections import library_mapper, library_runner, raw_select
+    from projections.base import Projection
+    from projections.financial_registry import FINANCIAL_REGISTRY
+    from projections.runner import build_engine
+
+    raw = raw_select(url, schema, None)
+    print(f"  raw select {raw:,.0f} events/s; select+decode: library transcoder "
+          f"{raw_select(url, schema, library_mapper(ledger)):,.0f}, Letopis transcoder "
+          f"{raw_select(url, schema, ledger.mapper):,.0f} events/s")
+    engine, close = build_engine(ledger, url, schema)
+    swap: list[float] = []  # (wall, CPU) of the swap at the end of the rebuild
+    activate = engine.store.activate
+
+    def timed_activate(projection: Projection, generation: int) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        activate(projection, generation)
+        swap[:] = [time.perf_counter() - started, time.process_time() - cpu]
+
+    engine.store.activate = timed_activate  # type: ignore[method-assign]
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        processed = engine.rebuild(FINANCIAL_REGISTRY)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        close()
+    rate = processed / elapsed
+    swap_wall, swap_cpu = swap or [0.0, 0.0]
+    catch_up = processed / max(1e-9, elapsed - swap_wall)
+    per_event = (cpu - swap_cpu) / max(1, processed) * 1e6
+    library = library_runner(url, schema, library_events) if library_events else 0.0
+    print(f"financial_registry rebuild: {processed} events in {elapsed:.2f} s = "
+          f"{rate:,.0f} events/s ({rate / raw:.2f}x raw select); client CPU "
+          f"{cpu / max(1, processed) * 1e6:.1f} us/event (every thread of this process)")
+    print(f"  of which the catch-up {elapsed - swap_wall:.2f} s = {catch_up:,.0f} events/s, "
+          f"client CPU {per_event:.1f} us/event; the swap (activate: the change feed's "
+          f"difference against the previous generation) {swap_wall:.2f} s")
+    if library:
+        print(f"  eventsourcing ProjectionRunner (first {library_events} events) "
+              f"{library:,.0f} events/s: financial_registry = {rate / library:.1f}x, "
+              f"its catch-up = {catch_up / library:.1f}x")
