@@ -79,3 +79,18 @@ def keyed(ledger: Ledger, store_url: tuple[str, str]) -> Iterator[KeyedServices]
 def personal_data(keyed: KeyedServices) -> PersonalDataService:
     """The personal-data service over the `ledger` fixture's store and its own key store."""
     return keyed(TEST_MASTER_KEY)
+
+
+@pytest.fixture
+def cli_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ledger]:
+    """A ledger on a fresh SQLite store that `letopis …` commands run in the test also use
+    (LETOPIS_DATABASE_URL points at it)."""
+    url = f"sqlite:///{tmp_path / 'letopis.sqlite'}"
+    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
+    monkeypatch.delenv("LETOPIS_DATABASE_SCHEMA", raising=False)
+    init_store(url)
+    recorder = open_store(url)
+    try:
+        yield Ledger(recorder, FixedClock(START))
+    finally:
+        recorder.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -13,11 +12,8 @@ from domain.certificate import Certificate
 from domain.certificate_values import certificate_id
 from letopis import snapshots
 from letopis.cli import run
-from letopis.clock import FixedClock
 from letopis.ledger import Ledger
 from letopis.snapshot_check import check_snapshots
-from letopis.store import init_store, open_store
-from tests.conftest import START
 from tests.funding_world import FundingWorld
 
 
@@ -78,21 +74,11 @@ def test_a_snapshot_in_a_format_no_longer_read_is_counted_apart(ledger: Ledger) 
 
 
 def test_the_cli_reports_and_deletes_differing_snapshots(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'letopis.sqlite'}"
-    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
-    monkeypatch.delenv("LETOPIS_DATABASE_SCHEMA", raising=False)
-    init_store(url)
-    store = open_store(url)
-    try:
-        ledger = Ledger(store, FixedClock(START))
-        certificates, _ = _world(ledger)
-        assert run(["snapshots", "verify"]) == 0
-        assert "every snapshot matches" in capsys.readouterr().out
-        _replace_snapshot(ledger, _forged_certificate(ledger, certificates[1]))
-    finally:
-        store.close()
+        cli_ledger: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
+    certificates, _ = _world(cli_ledger)
+    assert run(["snapshots", "verify"]) == 0
+    assert "every snapshot matches" in capsys.readouterr().out
+    _replace_snapshot(cli_ledger, _forged_certificate(cli_ledger, certificates[1]))
     assert run(["snapshots", "verify"]) == 5
     out, err = capsys.readouterr()
     assert "snapshots checked: 6" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -11,10 +10,7 @@ import pytest
 from domain.certificate import Certificate
 from domain.certificate_values import ChargeKind, certificate_id
 from letopis.cli import run
-from letopis.clock import FixedClock
 from letopis.ledger import Ledger
-from letopis.store import init_store, open_store
-from tests.conftest import START
 from tests.funding_world import FundingWorld
 
 
@@ -41,25 +37,13 @@ def test_every_certificate_and_contract_gets_a_snapshot_in_small_batches(ledger:
             ledger.load(Certificate, stream_id, "certificate"))
 
 
-def test_the_cli_takes_snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_the_cli_takes_snapshots(cli_ledger: Ledger,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'letopis.sqlite'}"
-    monkeypatch.setenv("LETOPIS_DATABASE_URL", url)
-    monkeypatch.delenv("LETOPIS_DATABASE_SCHEMA", raising=False)
-    init_store(url)
-    store = open_store(url)
-    try:
-        _, certificates, contracts = _world(Ledger(store, FixedClock(START)))
-    finally:
-        store.close()
+    _, certificates, contracts = _world(cli_ledger)
     assert run(["snapshots", "take"]) == 0
     out, err = capsys.readouterr()
     assert "snapshots taken: 6" in out
     assert err == ""
-    store = open_store(url)
-    try:
-        found = store.select_from_snapshots([*certificates, *contracts])
-        assert all(snapshot is not None for snapshot, _ in found.values())
-    finally:
-        store.close()
+    found = cli_ledger.store.select_from_snapshots([*certificates, *contracts])
+    assert all(snapshot is not None for snapshot, _ in found.values())
     assert run(["snapshots", "take", "--batch", "0"]) == 2
