@@ -160,21 +160,21 @@ def sid(value: Any) -> str:
     except AttributeError:
         return str(value)
     text = _IDS.get(number)
-    if text is None:
-        if len(_IDS) >= 100_000:
-            _IDS.clear()
-        text = _IDS[number] = str(value)
-    return text
+    return _remember(number, str(value)) if text is None else text
 
 
 def uid(tagged: Row) -> str:
     """`str(UUID)` of a stored UUID (`{"_type_": "uuid_hex", "_data_": hex}`), cached."""
     hex_text = tagged["_data_"]
     text = _IDS.get(hex_text)
-    if text is None:
-        if len(_IDS) >= 100_000:
-            _IDS.clear()
-        text = _IDS[hex_text] = dashed(hex_text)
+    return _remember(hex_text, dashed(hex_text)) if text is None else text
+
+
+def _remember(key: int | str, text: str) -> str:
+    """Keep `text` in the id cache (emptied when it reaches 100,000 ids) and return it."""
+    if len(_IDS) >= 100_000:
+        _IDS.clear()
+    _IDS[key] = text
     return text
 
 
