@@ -87,12 +87,19 @@ class PostgresProjectionStore(ProjectionStore):
                 yield conn
 
     def ensure(self, projection: Projection, generation: int, *, active: bool) -> None:
+        """A generation built aside (not active: a rebuild, a scratch copy for `verify`) is
+        created UNLOGGED: its pages write no WAL, and `activate` makes it LOGGED
+        (docs/projections.md, "Built aside"). PostgreSQL empties unlogged tables when it
+        recovers from a crash, so a generation written before the server last started is built
+        again from position 0."""
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
+            persistence = "" if active else "UNLOGGED "
             for table in projection.tables:
                 t = self._t(physical(projection.name, table, generation))
-                self.conn.execute(f"CREATE TABLE IF NOT EXISTS {t} (key text PRIMARY KEY, "
-                                  "doc jsonb NOT NULL, position bigint NOT NULL)".encode())
+                self.conn.execute(f"CREATE {persistence}TABLE IF NOT EXISTS {t} (key text "
+                                  "PRIMARY KEY, doc jsonb NOT NULL, position bigint NOT NULL)"
+                                  .encode())
                 if active:
                     v = self._t(view(projection.name, table))
                     self.conn.execute(f"CREATE OR REPLACE VIEW {v} AS "
@@ -101,6 +108,31 @@ class PostgresProjectionStore(ProjectionStore):
                 f"INSERT INTO {self._q}.projection_state (name, generation, active, position, "
                 "state) VALUES (%s, %s, %s, 0, %s) ON CONFLICT DO NOTHING".encode(),
                 (projection.name, generation, active, "running" if active else "building"))
+            if not active:
+                self._restart_if_emptied(projection, generation)
+
+    def _restart_if_emptied(self, projection: Projection, generation: int) -> None:
+        restarted = self.conn.execute(
+            f"SELECT position > 0 AND updated_at < pg_postmaster_start_time() "
+            f"FROM {self._q}.projection_state WHERE name = %s AND generation = %s "
+            "AND NOT active".encode(), (projection.name, generation)).fetchone()
+        tables = [self._t(physical(projection.name, table, generation))
+                  for table in projection.tables]
+        if restarted is None or not restarted[0] or not self._unlogged(tables):
+            return
+        self.conn.execute(f"TRUNCATE {', '.join(tables)}".encode())
+        self.conn.execute(
+            f"UPDATE {self._q}.projection_state SET position = 0, updated_at = now(), "
+            "state = 'building', error = NULL WHERE name = %s AND generation = %s".encode(),
+            (projection.name, generation))
+
+    def _unlogged(self, tables: list[str]) -> list[str]:
+        """Those of `tables` that are UNLOGGED."""
+        rows = self.conn.execute(
+            "SELECT t FROM unnest(%s::text[]) AS t WHERE "
+            "(SELECT relpersistence FROM pg_class WHERE oid = to_regclass(t)) = 'u'",
+            (tables,)).fetchall()
+        return [r[0] for r in rows]
 
     def states(self) -> list[ProjectionState]:
         with self._reading() as conn:
@@ -184,8 +216,11 @@ class PostgresProjectionStore(ProjectionStore):
                 feed.log_swap(self.conn, self._q, self.schema, projection.name, previous[0],
                               generation, projection.tables, position)
                 feed.notify(self.conn)
-            for table in projection.tables:
-                t = self._t(physical(projection.name, table, generation))
+            tables = [self._t(physical(projection.name, table, generation))
+                      for table in projection.tables]
+            for t in self._unlogged(tables):  # built aside: WAL-logged once, now
+                self.conn.execute(f"ALTER TABLE {t} SET LOGGED".encode())
+            for table, t in zip(projection.tables, tables, strict=True):
                 v = self._t(view(projection.name, table))
                 self.conn.execute(f"CREATE OR REPLACE VIEW {v} AS "
                                   f"SELECT key, doc, position FROM {t}".encode())
