@@ -276,6 +276,9 @@ class Engine:
         generation = (live.generation + 1) if live else projection.version
         self.store.ensure(projection, generation, active=live is None)
         processed = self.catch_up(projection, generation)
+        # Made durable before the swap (a rewrite of every table, seconds at a million events),
+        # so the swap's transaction stays short; the pages after it are logged as they commit.
+        self.store.make_durable(projection, generation)
         # Final catch-up right before the swap keeps the gap to the head minimal; the swap
         # itself is one transaction, so readers see the old or the new model, never a mix.
         processed += self.catch_up(projection, generation)

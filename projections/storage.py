@@ -92,6 +92,11 @@ class ProjectionStore(ABC):
         """Point the reader views at `generation` and retire the previous one, atomically; log
         the difference between the previous active generation and this one."""
 
+    def make_durable(self, projection: Projection, generation: int) -> None:
+        """Before a swap: a generation built aside without durability (PostgreSQL's UNLOGGED
+        tables) becomes durable, outside the swap's transaction. Nothing to do elsewhere."""
+        del projection, generation  # every table is durable already
+
     @abstractmethod
     def drop_generation(self, projection: Projection, generation: int) -> None:
         """Remove an inactive generation's tables and state (a scratch build)."""

@@ -126,6 +126,19 @@ class PostgresProjectionStore(ProjectionStore):
             "state = 'building', error = NULL WHERE name = %s AND generation = %s".encode(),
             (projection.name, generation))
 
+    def make_durable(self, projection: Projection, generation: int) -> None:
+        with self.conn.transaction():
+            self._set_logged(projection, generation)
+
+    def _set_logged(self, projection: Projection, generation: int) -> list[str]:
+        """Make the generation's unlogged tables LOGGED (each rewritten and WAL-logged once);
+        returns all its tables."""
+        tables = [self._t(physical(projection.name, table, generation))
+                  for table in projection.tables]
+        for t in self._unlogged(tables):
+            self.conn.execute(f"ALTER TABLE {t} SET LOGGED".encode())
+        return tables
+
     def _unlogged(self, tables: list[str]) -> list[str]:
         """Those of `tables` that are UNLOGGED."""
         rows = self.conn.execute(
@@ -216,10 +229,7 @@ class PostgresProjectionStore(ProjectionStore):
                 feed.log_swap(self.conn, self._q, self.schema, projection.name, previous[0],
                               generation, projection.tables, position)
                 feed.notify(self.conn)
-            tables = [self._t(physical(projection.name, table, generation))
-                      for table in projection.tables]
-            for t in self._unlogged(tables):  # built aside: WAL-logged once, now
-                self.conn.execute(f"ALTER TABLE {t} SET LOGGED".encode())
+            tables = self._set_logged(projection, generation)  # usually done: `make_durable`
             for table, t in zip(projection.tables, tables, strict=True):
                 v = self._t(view(projection.name, table))
                 self.conn.execute(f"CREATE OR REPLACE VIEW {v} AS "

@@ -1,6 +1,7 @@
 """A generation built aside on PostgreSQL (a rebuild, verify's scratch copy) is UNLOGGED until
-the swap makes it LOGGED; one written before the server last started (a crash empties unlogged
-tables) is built again from position 0, never resumed over missing rows."""
+it is made durable (LOGGED) before the swap; one written before the server last started (a
+crash empties unlogged tables) is built again from position 0, never resumed over missing
+rows."""
 
 from __future__ import annotations
 
@@ -67,21 +68,38 @@ def expected(ledger: Ledger) -> dict[str, object]:
     return rows
 
 
-def test_a_rebuild_is_unlogged_until_the_swap_makes_it_logged(
+def test_a_rebuild_is_unlogged_until_made_durable_before_the_swap(
         pg: tuple[str, str, Ledger, Engine], monkeypatch: pytest.MonkeyPatch) -> None:
     url, schema, ledger, engine = pg
     engine.catch_up(ORGANISATION_REGISTRY)  # the first build is live: logged from the start
     assert persistence(url, schema, 1) == "p"
-    seen: list[str] = []
-    real_activate = engine.store.activate
+    seen: list[tuple[str, str]] = []
+    real_durable, real_activate = engine.store.make_durable, engine.store.activate
+
+    def observing_durable(projection: Projection, generation: int) -> None:
+        seen.append(("make_durable", persistence(url, schema, generation)))
+        real_durable(projection, generation)
 
     def observing_activate(projection: Projection, generation: int) -> None:
-        seen.append(persistence(url, schema, generation))
+        seen.append(("activate", persistence(url, schema, generation)))
         real_activate(projection, generation)
 
+    monkeypatch.setattr(engine.store, "make_durable", observing_durable)
     monkeypatch.setattr(engine.store, "activate", observing_activate)
     engine.rebuild(ORGANISATION_REGISTRY)
-    assert seen == ["u"]  # written aside without WAL
+    # written aside without WAL, rewritten LOGGED outside the swap's transaction
+    assert seen == [("make_durable", "u"), ("activate", "p")]
+    assert persistence(url, schema, 2) == "p"
+    assert dict(engine.store.scan(NAME, "organisations")) == expected(ledger)
+
+
+def test_a_swap_makes_a_generation_still_unlogged_logged(
+        pg: tuple[str, str, Ledger, Engine]) -> None:
+    url, schema, ledger, engine = pg
+    engine.catch_up(ORGANISATION_REGISTRY)
+    engine.store.ensure(ORGANISATION_REGISTRY, 2, active=False)
+    engine.catch_up(ORGANISATION_REGISTRY, 2)
+    engine.store.activate(ORGANISATION_REGISTRY, 2)  # without `make_durable` first
     assert persistence(url, schema, 2) == "p"
     assert dict(engine.store.scan(NAME, "organisations")) == expected(ledger)
 
