@@ -228,6 +228,8 @@ def baselines(ledger: Ledger, url: str, schema: str, after: int, batch: int,
         ("raw COPY", raw_write(url, schema, rows, batch, True, meter)),
         ("library Application.save(*aggregates)", library_save(url, schema, meta, len(rows),
                                                                batch, meter)),
+        ("library Application.save(*aggregates) of trivial aggregates (the issue's reference)",
+         library_save(url, schema, meta, len(rows), batch, meter, trivial=True)),
     ):
         cost = b_client + b_server
         print(f"  baseline {label}, {batch} events per transaction: {baseline:,.0f} events/s, "
