@@ -27,6 +27,7 @@ from projections.storage import (
     state_from_row,
     view,
 )
+from projections.storage_postgres_aside import AsideGenerations
 
 
 def _dumps(document: Any) -> bytes:
@@ -45,7 +46,7 @@ def page_json(rows: dict[str, tuple[Row | None, int]]) -> Jsonb:
     return Jsonb(rows, dumps=_dumps)
 
 
-class PostgresProjectionStore(ProjectionStore):
+class PostgresProjectionStore(AsideGenerations, ProjectionStore):
     """`readers` > 0 gives the reads (read, page, states, the change log) a pool of their own
     connections, for a server whose requests read concurrently; the engine's writes keep the
     one connection `conn` (and a second one of their own for pages committed in the
@@ -75,9 +76,6 @@ class PostgresProjectionStore(ProjectionStore):
                 "PRIMARY KEY (name, generation))".encode())
             feed.create_log(self.conn, self._q, self.schema)
 
-    def _t(self, name: str) -> str:
-        return f'{self._q}."{name}"'
-
     @contextmanager
     def _reading(self) -> Iterator[psycopg.Connection[Any]]:
         if self._pool is None:
@@ -88,15 +86,15 @@ class PostgresProjectionStore(ProjectionStore):
 
     def ensure(self, projection: Projection, generation: int, *, active: bool) -> None:
         """A generation built aside (not active: a rebuild, a scratch copy for `verify`) is
-        created UNLOGGED: its pages write no WAL, and `activate` makes it LOGGED
-        (docs/projections.md, "Built aside"). PostgreSQL empties unlogged tables when it
+        created UNLOGGED: its pages write no WAL, and `make_durable` (or else the swap) makes it
+        LOGGED (docs/projections.md, "Built aside"). PostgreSQL empties unlogged tables when it
         recovers from a crash, so a generation written before the server last started is built
         again from position 0."""
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PROJECTION_LOCK_KEY,))
             persistence = "" if active else "UNLOGGED "
-            for table in projection.tables:
-                t = self._t(physical(projection.name, table, generation))
+            for table, t in zip(projection.tables, self._tables(projection, generation),
+                                strict=True):
                 self.conn.execute(f"CREATE {persistence}TABLE IF NOT EXISTS {t} (key text "
                                   "PRIMARY KEY, doc jsonb NOT NULL, position bigint NOT NULL)"
                                   .encode())
@@ -110,42 +108,6 @@ class PostgresProjectionStore(ProjectionStore):
                 (projection.name, generation, active, "running" if active else "building"))
             if not active:
                 self._restart_if_emptied(projection, generation)
-
-    def _restart_if_emptied(self, projection: Projection, generation: int) -> None:
-        restarted = self.conn.execute(
-            f"SELECT position > 0 AND updated_at < pg_postmaster_start_time() "
-            f"FROM {self._q}.projection_state WHERE name = %s AND generation = %s "
-            "AND NOT active".encode(), (projection.name, generation)).fetchone()
-        tables = [self._t(physical(projection.name, table, generation))
-                  for table in projection.tables]
-        if restarted is None or not restarted[0] or not self._unlogged(tables):
-            return
-        self.conn.execute(f"TRUNCATE {', '.join(tables)}".encode())
-        self.conn.execute(
-            f"UPDATE {self._q}.projection_state SET position = 0, updated_at = now(), "
-            "state = 'building', error = NULL WHERE name = %s AND generation = %s".encode(),
-            (projection.name, generation))
-
-    def make_durable(self, projection: Projection, generation: int) -> None:
-        with self.conn.transaction():
-            self._set_logged(projection, generation)
-
-    def _set_logged(self, projection: Projection, generation: int) -> list[str]:
-        """Make the generation's unlogged tables LOGGED (each rewritten and WAL-logged once);
-        returns all its tables."""
-        tables = [self._t(physical(projection.name, table, generation))
-                  for table in projection.tables]
-        for t in self._unlogged(tables):
-            self.conn.execute(f"ALTER TABLE {t} SET LOGGED".encode())
-        return tables
-
-    def _unlogged(self, tables: list[str]) -> list[str]:
-        """Those of `tables` that are UNLOGGED."""
-        rows = self.conn.execute(
-            "SELECT t FROM unnest(%s::text[]) AS t WHERE "
-            "(SELECT relpersistence FROM pg_class WHERE oid = to_regclass(t)) = 'u'",
-            (tables,)).fetchall()
-        return [r[0] for r in rows]
 
     def states(self) -> list[ProjectionState]:
         with self._reading() as conn:
@@ -252,10 +214,8 @@ class PostgresProjectionStore(ProjectionStore):
 
     def drop_generation(self, projection: Projection, generation: int) -> None:
         with self.conn.transaction():
-            for table in projection.tables:
-                self.conn.execute(f"DROP TABLE IF EXISTS "
-                                  f"{self._t(physical(projection.name, table, generation))}"
-                                  .encode())
+            for t in self._tables(projection, generation):
+                self.conn.execute(f"DROP TABLE IF EXISTS {t}".encode())
             self.conn.execute(f"DELETE FROM {self._q}.projection_state WHERE name = %s AND "
                               "generation = %s AND NOT active".encode(),
                               (projection.name, generation))
