@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from letopis.bootstrap import build_services
@@ -14,8 +15,9 @@ from letopis.bulk.dump import dump
 from letopis.bulk.importer import import_file, open_target
 from letopis.demo import DemoGenerator, DemoPlan, SettableClock
 from letopis.settings import Settings
-from letopis.store import LedgerRecorder, init_store
+from letopis.store import LedgerRecorder, init_store, open_store
 from tests.conftest import TEST_MASTER_KEY
+from tests.pg import fresh_schema
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,22 @@ def test_import_into_an_empty_store_equals_the_source(
         assert copied is not None
         assert first is not None
         assert (copied.streams, copied.data) == (first.streams, first.data)
+
+
+def test_an_import_into_postgres_leaves_fresh_statistics(
+        source: tuple[LedgerRecorder, Path]) -> None:
+    with fresh_schema() as (url, schema):  # initialised
+        store = open_store(url, schema)
+        try:
+            _import(store, url, schema, source[1])
+        finally:
+            store.close()
+        with psycopg.connect(url) as conn:
+            analyzed = dict(conn.execute(
+                "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE schemaname = %s AND relname IN ('events', 'commands')",
+                (schema,)).fetchall())
+    assert analyzed == {"events": True, "commands": True}
 
 
 def test_reimport_writes_nothing(source: tuple[LedgerRecorder, Path], store: LedgerRecorder,
