@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.append --events 6000 --writers 1 4 --repeat 3
 	$(BIN)/python -m bench.projections --events 1000000 --library-events 20000 --keep
 	$(BIN)/python -m bench.decode --schema bench_proj --events 100000 --drop
+	$(BIN)/python -m bench.aggregate_load --years 5 --repeat 30
 	$(BIN)/python -m bench.claims --contracts 130000 --per-claim 500 --claims-per-tx 4
 	$(BIN)/python -m bench.live_lag --rate 1000 --seconds 20
 	$(BIN)/python -m bench.allocation --applications 20000 --kindergartens 120 --repeat 3
