@@ -8,8 +8,6 @@ at the end of the last committed page; the next run resumes there and ends ident
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -31,29 +29,12 @@ from projections.paging import (
 )
 from projections.raw import RawReader
 from projections.storage import GenerationRetired, ProjectionStore
+from projections.verify import VerifyReport, verify
 
 log = logging.getLogger("letopis.projections")
 
 
-SCRATCH_GENERATION = 999_999  # `verify` builds here and drops it afterwards
 _ABSENT: Any = object()  # a row not in a page's memory (None is a row known not to exist)
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    name: str
-    position: int
-    live_checksum: str
-    rebuilt_checksum: str
-    differing_keys: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return self.live_checksum == self.rebuilt_checksum and not self.differing_keys
-
-
-def _canonical(table: str, key: str, row: Row | None) -> bytes:
-    return json.dumps([table, key, row], sort_keys=True, separators=(",", ":")).encode()
 
 
 def _row_position(row: Sequence[Any]) -> int:
@@ -286,30 +267,9 @@ class Engine:
         return processed
 
     def verify(self, projection: Projection) -> VerifyReport:
-        """Rebuild into a scratch generation up to the live position and compare every row."""
-        live = self.store.state(projection.name)
-        if live is None:
-            raise ValueError(f"projection {projection.name} has never run")
-        scratch = SCRATCH_GENERATION
-        self.store.drop_generation(projection, scratch)
-        self.store.ensure(projection, scratch, active=False)
-        try:
-            self.catch_up(projection, scratch, stop=live.position)
-            differing: list[str] = []
-            live_digest, scratch_digest = hashlib.sha256(), hashlib.sha256()
-            for table in projection.tables:
-                live_rows = dict(self.store.scan(projection.name, table, live.generation))
-                scratch_rows = dict(self.store.scan(projection.name, table, scratch))
-                for key in sorted(live_rows.keys() | scratch_rows.keys()):
-                    a, b = live_rows.get(key), scratch_rows.get(key)
-                    live_digest.update(_canonical(table, key, a))
-                    scratch_digest.update(_canonical(table, key, b))
-                    if a != b:
-                        differing.append(f"{table}:{key}")
-            return VerifyReport(projection.name, live.position, live_digest.hexdigest(),
-                                scratch_digest.hexdigest(), differing)
-        finally:
-            self.store.drop_generation(projection, scratch)
+        """Rebuild into a scratch generation up to the live position and compare every row
+        (projections/verify.py)."""
+        return verify(self, projection)
 
     def follow(self, projections: Sequence[Projection], *, stop: Callable[[], bool],
                idle_wait: float = 0.2) -> None:
