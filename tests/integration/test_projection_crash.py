@@ -9,17 +9,20 @@ import os
 import random
 import signal
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 import psycopg
+import pytest
 
 from domain.envelope import Actor, Meta, Role
 from domain.organisation import Organisation, OrganisationDetails, OrganisationKind
 from letopis.clock import system_clock
 from letopis.ledger import Ledger
 from letopis.store import open_store
+from projections.engine import Engine
 from projections.feed import ChangeFeed
 from projections.organisation_registry import ORGANISATION_REGISTRY
 from projections.runner import build_engine
@@ -65,56 +68,81 @@ def _catch_up(url: str, schema: str) -> None:
     engine.catch_up(ORGANISATION_REGISTRY)
 
 
-def _wait_for_progress(url: str, schema: str, proc: Any) -> None:
-    """Until the process has committed a page (or ended): a kill before that tests nothing."""
+def _wait_for_progress(url: str, schema: str, proc: Any, where: str) -> None:
+    """Until the process has committed a page of a generation `where` names (or ended): a kill
+    before that tests nothing."""
     with psycopg.connect(url, autocommit=True) as conn:
         while proc.is_alive():
             table = conn.execute("SELECT to_regclass(%s)",
                                  (f'"{schema}_proj".projection_state',)).fetchone()
             if table is not None and table[0] is not None:
-                row = conn.execute(f'SELECT max(position) FROM "{schema}_proj".projection_state'
-                                   .encode()).fetchone()
+                row = conn.execute(f'SELECT max(position) FROM "{schema}_proj".projection_state '
+                                   f"WHERE {where}".encode()).fetchone()
                 if row is not None and row[0]:
                     return
             time.sleep(0.05)
 
 
-def test_sigkill_during_catch_up_resumes_identically() -> None:
-    rng = random.Random(20261123)
+def _kill_at_random(target: Callable[[str, str], None], url: str, schema: str, rng: random.Random,
+                    rounds: int, where: str, after_each: Callable[[], None] = lambda: None
+                    ) -> int:
+    """Run `target` in a new process `rounds` times, each killed with SIGKILL at a random
+    moment after its first committed page (spawning takes seconds on a loaded machine);
+    returns how many were killed (one may finish first)."""
+    ctx = mp.get_context("spawn")
+    kills = 0
+    for _ in range(rounds):
+        proc = ctx.Process(target=target, args=(url, schema))
+        proc.start()
+        _wait_for_progress(url, schema, proc, where)
+        time.sleep(rng.uniform(0.0, 1.0))
+        if proc.is_alive():
+            assert proc.pid is not None
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.join()
+        after_each()
+    return kills
+
+
+def _assert_identical_to_a_rebuild(engine: Engine) -> None:
+    """`verify` finds every row as a clean rebuild up to the head does, and the change feed,
+    in order, folds to exactly those rows."""
+    report = engine.verify(ORGANISATION_REGISTRY)
+    assert report.position == EVENTS
+    assert report.ok, report.differing_keys[:5]
+    changes = follow(ChangeFeed(engine.store), limit=10_000)
+    assert_in_order(changes)
+    assert apply({}, changes) == projected(engine.store, [ORGANISATION_REGISTRY])
+
+
+@pytest.fixture
+def loaded() -> Iterator[tuple[str, str, Ledger]]:
+    """A fresh schema holding the 100,000 events: its URL, its name, a ledger over it."""
     with fresh_schema() as (url, schema):
         store = open_store(url, schema)
-        ledger = Ledger(store, system_clock)
-        _load_events(ledger)
-        head = ledger.recorder.max_notification_id()
-        assert head == EVENTS
-        ctx = mp.get_context("spawn")
-        kills = 0
-        for _ in range(4):
-            proc = ctx.Process(target=_catch_up, args=(url, schema))
-            proc.start()
-            _wait_for_progress(url, schema, proc)  # spawning takes seconds on a loaded machine
-            time.sleep(rng.uniform(0.0, 1.0))  # part of the catch-up
-            if proc.is_alive():
-                assert proc.pid is not None
-                os.kill(proc.pid, signal.SIGKILL)
-                kills += 1
-            proc.join()
-        engine, close = build_engine(ledger, url, schema)
         try:
-            state = engine.store.state("organisation_registry")
-            assert kills >= 1
-            assert state is not None
-            engine.catch_up(ORGANISATION_REGISTRY)  # the last restart finishes the job
-            report = engine.verify(ORGANISATION_REGISTRY)
-            assert report.position == head
-            assert report.ok, report.differing_keys[:5]
-            assert len(engine.store.scan("organisation_registry", "organisations")) == EVENTS // 4
-            changes = follow(ChangeFeed(engine.store), limit=10_000)
-            assert_in_order(changes)
-            assert apply({}, changes) == projected(engine.store, [ORGANISATION_REGISTRY])
+            ledger = Ledger(store, system_clock)
+            _load_events(ledger)
+            assert ledger.recorder.max_notification_id() == EVENTS
+            yield url, schema, ledger
         finally:
-            close()
             store.close()
+
+
+def test_sigkill_during_catch_up_resumes_identically(loaded: tuple[str, str, Ledger]) -> None:
+    url, schema, ledger = loaded
+    kills = _kill_at_random(_catch_up, url, schema, random.Random(20261123), 4, "true")
+    engine, close = build_engine(ledger, url, schema)
+    try:
+        state = engine.store.state("organisation_registry")
+        assert kills >= 1
+        assert state is not None
+        engine.catch_up(ORGANISATION_REGISTRY)  # the last restart finishes the job
+        _assert_identical_to_a_rebuild(engine)
+        assert len(engine.store.scan("organisation_registry", "organisations")) == EVENTS // 4
+    finally:
+        close()
 
 
 def _rebuild(url: str, schema: str) -> None:
@@ -123,55 +151,27 @@ def _rebuild(url: str, schema: str) -> None:
     engine.rebuild(ORGANISATION_REGISTRY)
 
 
-def _wait_for_aside_progress(url: str, schema: str, proc: Any) -> None:
-    """Until the rebuild has committed a page of the generation it builds aside (or ended)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        while proc.is_alive():
-            row = conn.execute(f'SELECT max(position) FROM "{schema}_proj".projection_state '
-                               "WHERE NOT active".encode()).fetchone()
-            if row is not None and row[0]:
-                return
-            time.sleep(0.05)
-
-
-def test_sigkill_during_a_rebuild_aside_resumes_identically() -> None:
+def test_sigkill_during_a_rebuild_aside_resumes_identically(
+        loaded: tuple[str, str, Ledger]) -> None:
     # The generation a rebuild writes is UNLOGGED until made durable before the swap: a killed
     # rebuild resumes it (the server kept running), and the one that finishes swaps it in whole.
-    rng = random.Random(20261126)
-    with fresh_schema() as (url, schema):
-        store = open_store(url, schema)
-        ledger = Ledger(store, system_clock)
-        _load_events(ledger)
-        engine, close = build_engine(ledger, url, schema)
-        try:
-            engine.catch_up(ORGANISATION_REGISTRY)  # the live generation portals read
-            before = projected(engine.store, [ORGANISATION_REGISTRY])
-            ctx = mp.get_context("spawn")
-            kills = 0
-            for _ in range(3):
-                proc = ctx.Process(target=_rebuild, args=(url, schema))
-                proc.start()
-                _wait_for_aside_progress(url, schema, proc)
-                time.sleep(rng.uniform(0.0, 1.0))
-                if proc.is_alive():
-                    assert proc.pid is not None
-                    os.kill(proc.pid, signal.SIGKILL)
-                    kills += 1
-                proc.join()
-                # readers kept the live model throughout
-                assert projected(engine.store, [ORGANISATION_REGISTRY]) == before
-            assert kills >= 1
-            engine.rebuild(ORGANISATION_REGISTRY)
-            state = engine.store.state("organisation_registry")
-            assert state is not None
-            assert state.generation >= 2
-            report = engine.verify(ORGANISATION_REGISTRY)
-            assert report.position == EVENTS
-            assert report.ok, report.differing_keys[:5]
-            assert projected(engine.store, [ORGANISATION_REGISTRY]) == before  # same events
-            changes = follow(ChangeFeed(engine.store), limit=10_000)
-            assert_in_order(changes)
-            assert apply({}, changes) == projected(engine.store, [ORGANISATION_REGISTRY])
-        finally:
-            close()
-            store.close()
+    url, schema, ledger = loaded
+    engine, close = build_engine(ledger, url, schema)
+    try:
+        engine.catch_up(ORGANISATION_REGISTRY)  # the live generation portals read
+        before = projected(engine.store, [ORGANISATION_REGISTRY])
+
+        def live_model_unchanged() -> None:  # readers kept it throughout
+            assert projected(engine.store, [ORGANISATION_REGISTRY]) == before
+
+        kills = _kill_at_random(_rebuild, url, schema, random.Random(20261126), 3, "NOT active",
+                                live_model_unchanged)
+        assert kills >= 1
+        engine.rebuild(ORGANISATION_REGISTRY)
+        state = engine.store.state("organisation_registry")
+        assert state is not None
+        assert state.generation >= 2
+        _assert_identical_to_a_rebuild(engine)
+        assert projected(engine.store, [ORGANISATION_REGISTRY]) == before  # same events
+    finally:
+        close()
