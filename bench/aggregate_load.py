@@ -29,14 +29,13 @@ from uuid import UUID
 import orjson
 import psycopg
 
-from bench.schemas import drop_store, settle
+from bench.schemas import DEFAULT_URL, drop_store, settle
 from letopis.bootstrap import build_services
 from letopis.demo import DemoGenerator, DemoPlan, SettableClock
 from letopis.ledger import Ledger
 from letopis.settings import Settings
 from letopis.store import init_store
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 OPENED = "domain.gradebook:Gradebook.Opened"
 CERTIFICATE = "domain.certificate:Certificate."
 

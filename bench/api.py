@@ -43,7 +43,7 @@ from bench.http_load import (
     run,
     wait_until_answering,
 )
-from bench.schemas import drop_store
+from bench.schemas import DEFAULT_URL, drop_store
 from domain.envelope import Actor, BasisDocument, Meta, Role
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
@@ -54,7 +54,6 @@ from letopis.clock import system_clock
 from letopis.ledger import CommandContext, Ledger
 from letopis.store import init_store, open_store
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 YEAR = "2026/2027"
 
 

@@ -22,9 +22,8 @@ from urllib.parse import urlsplit
 import psycopg
 from eventsourcing.persistence import StoredEvent
 
-from bench.schemas import drop_store
+from bench.schemas import DEFAULT_URL, drop_store
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 STATE = b'{"meta":{"actor":"bench"},"value":"5","lesson_on":"2026-09-01"}'
 
 

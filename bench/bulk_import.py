@@ -28,14 +28,13 @@ from uuid import UUID
 
 import psycopg
 
-from bench.schemas import drop_store
+from bench.schemas import DEFAULT_URL, drop_store
 from letopis.bulk.files import input_parts
 from letopis.bulk.importer import Progress, import_file, open_target
 from letopis.demo import DemoPlan
 from letopis.demo_files import generate_files
 from letopis.store.postgres import PostgresRecorder, create_schema
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REGION_LEARNERS = 250_000  # Orenburg region's school learners (issue 10)
 
 

@@ -34,7 +34,7 @@ from bench.claims_baselines import (
     raw_write,
 )
 from bench.claims_registry import financial_registry_catch_up
-from bench.schemas import drop_store, settle
+from bench.schemas import DEFAULT_URL, drop_store, settle
 from domain.certificate import Certificate
 from domain.certificate_values import CertificateKind, ChargeKind, certificate_id, leg
 from domain.contract import Contract
@@ -48,7 +48,6 @@ from letopis.services.funding_claims import ClaimRequest, FundingClaimService
 from letopis.services.organisations import OrganisationService
 from letopis.store import init_store, open_store
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 FINANCE = Actor(user_id="bench", role=Role.FINANCE)
 SEPTEMBER = date(2026, 9, 1)
 MONTHS = months_between(SEPTEMBER, date(2026, 12, 1))

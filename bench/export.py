@@ -34,14 +34,12 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.audit_data import generate
-from bench.schemas import drop_store
+from bench.schemas import DEFAULT_URL, drop_store
 from letopis.store import open_store
 from replay.audit_store import open_audit
 from replay.export import export_parquet
 from replay.export_events import postgres_events_csv
 from replay.seal import seal
-
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def raw_binary(url: str, schema: str, upto: int) -> None:

@@ -21,9 +21,7 @@ from uuid import uuid4
 
 import psycopg
 
-from bench.schemas import drop_store
-
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from bench.schemas import DEFAULT_URL, drop_store
 
 
 def _writer(url: str, schema: str, rate: int, seconds: float, out: mp.Queue[list[tuple[int, float]]]

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bench.schemas import DEFAULT_URL
 from domain.envelope import Actor, Role
 from letopis.clock import FixedClock
 from letopis.ledger import CommandContext, Ledger
@@ -26,7 +27,6 @@ from letopis.privacy.destruction import destroy
 from letopis.services.learners import LearnerService
 from letopis.store import init_store, open_store
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 ACTOR = Actor("bench", Role.SYSTEM)
 RECORD = {"full_name": "Кузнецова Мария Петровна", "birth_date": "2015-03-14",
           "snils": "112-233-445 95", "address": "г. Оренбург, ул. Пушкинская, д. 7, кв. 12"}

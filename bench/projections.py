@@ -26,7 +26,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import psycopg
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 
-from bench.schemas import drop_store
+from bench.schemas import DEFAULT_URL, drop_store
 from domain.envelope import Actor, BasisDocument, Meta, Role
 from domain.gradebook import Gradebook
 from domain.gradebook_values import MarkKind, MarkValue, Scale
@@ -39,7 +39,6 @@ from letopis.store import init_store, open_store
 from projections.registry import PROJECTIONS
 from projections.runner import build_engine
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SUBJECTS = ("Русский язык", "Математика", "История", "Физика", "Литература")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"  # every benchmark's --url default
 COMPANIONS = ("_keys", "_proj")
 
 
@@ -33,10 +34,9 @@ def drop_store(conn: psycopg.Connection[Any], schema: str) -> None:
 
 
 def settle(url: str, schema: str) -> None:
-    """VACUUM (ANALYZE) a store's tables before a timed run that reads them: a store in service
-    holds rows that are analyzed and carry their hint bits. Right after bench.claims' setup, the
-    claim run's first read of each row paid for that: PostgreSQL's CPU per event was 2x (103-137
-    us against 51 at 50,000 contracts; docs/benchmarks.md)."""
+    """VACUUM (ANALYZE) a store's tables before a timed run that reads them, as a store in
+    service has been. Right after bench.claims' setup the first claim run cost PostgreSQL 2x the
+    CPU per event (103-137 us); an ANALYZE alone brought it to 51 (docs/benchmarks.md)."""
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(

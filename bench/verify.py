@@ -38,15 +38,13 @@ import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.audit_data import generate
-from bench.schemas import drop_store
+from bench.schemas import DEFAULT_URL, drop_store
 from letopis.store import open_store
 from replay.audit_postgres_read import HEADER, event_batches
 from replay.audit_store import open_audit
 from replay.keys import generate_keys, load_private_key
 from replay.seal import seal
 from replay.verify import BATCH, verify
-
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def clock() -> datetime:
